@@ -1,0 +1,52 @@
+// The one documented configuration schema (STYLE §8). Defaults are the development setup of SPEC
+// R11/R26: every listener on 10000 + its standard port, everything stored under ./data.
+// (zod 4: `prefault` parses its value, so nested defaults apply when a whole section is omitted.)
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+
+export const configSchema = z
+  .object({
+    hostname: z.string().min(1).default('localhost').describe('Public host name: greeting, Received headers, certificate'),
+    dataDir: z.string().min(1).default('./data').describe('Where the database, message blobs and TLS files live'),
+    listenAddress: z.string().min(1).default('::').describe('Address every listener binds ("::" = all, IPv4 and IPv6)'),
+    ports: z
+      .object({
+        smtps: port.default(10465).describe('SMTP submission with implicit TLS (production: 465); 0 disables'),
+        submission: port.default(10587).describe('SMTP submission with STARTTLS (production: 587); 0 disables'),
+        imaps: port.default(10993).describe('IMAP with implicit TLS (production: 993); 0 disables'),
+        pop3s: port.default(10995).describe('POP3 with implicit TLS (production: 995); 0 disables'),
+        https: port.default(10443).describe('HTTPS (production: 443); 0 disables'),
+      })
+      .strict()
+      .prefault({}),
+    tls: z
+      .object({
+        certFile: z.string().optional().describe('PEM certificate chain; without it a local CA in <dataDir>/tls issues one'),
+        keyFile: z.string().optional().describe('PEM private key for certFile'),
+      })
+      .strict()
+      .prefault({}),
+    limits: z
+      .object({
+        maxMessageBytes: z.number().int().positive().default(50 * 1024 * 1024).describe('Largest message accepted (SMTP SIZE, IMAP APPENDLIMIT)'),
+      })
+      .strict()
+      .prefault({}),
+    security: z
+      .object({
+        maxFailuresPerAccount: z.number().int().positive().default(10),
+        maxFailuresPerAddress: z.number().int().positive().default(50),
+        failureWindowSeconds: z.number().int().positive().default(900),
+        failureDelayMs: z.number().int().min(0).default(1000).describe('Pause before answering a failed login'),
+      })
+      .strict()
+      .prefault({}),
+    log: z
+      .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,36 @@
+// The few error kinds every service raises (STYLE §4). Protocol front-ends map them once per command:
+// UserError → IMAP NO [code] / SMTP 5xx / POP3 -ERR; TemporaryError → NO [UNAVAILABLE] / 4xx;
+// anything else is an internal error: a generic reply, details only in the log.
+
+/** Stable machine codes; IMAP front-ends turn them into response codes (RFC 5530). */
+export type UserErrorCode =
+  | 'NONEXISTENT'
+  | 'ALREADYEXISTS'
+  | 'CANNOT'
+  | 'LIMIT'
+  | 'OVERQUOTA'
+  | 'TOOBIG'
+  | 'NOPERM'
+  | 'INUSE'
+  | 'AUTHENTICATIONFAILED'
+  | 'BADINPUT';
+
+export class UserError extends Error {
+  readonly code: UserErrorCode;
+  constructor(code: UserErrorCode, message: string) {
+    super(message);
+    this.name = 'UserError';
+    this.code = code;
+  }
+}
+
+export class TemporaryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'TemporaryError';
+  }
+}
+
+export function isUserError(error: unknown): error is UserError {
+  return error instanceof UserError;
+}

@@ -1,0 +1,147 @@
+// SMTP submission (SPEC R7): port 465 with implicit TLS (RFC 8314) and 587 with STARTTLS (RFC 6409),
+// both requiring AUTH. smtp-server speaks the protocol; this file maps its hooks onto the
+// submission service and our error kinds onto SMTP replies.
+import type { SecureContextOptions } from 'node:tls';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import type { Logger } from 'pino';
+import type { Authenticator, Mailbox } from '../identity/types.ts';
+import type { SubmissionService } from '../mail/submission.ts';
+import type { ChangeEvent } from '../mail/types.ts';
+import { smtpError } from './smtp-errors.ts';
+
+interface SessionUser {
+  mailbox: Mailbox;
+  keyId: number;
+}
+
+export interface SubmissionServerOptions {
+  submission: SubmissionService;
+  auth: Authenticator;
+  logger: Logger;
+  hostname: string;
+  tls: SecureContextOptions;
+  maxMessageBytes: number;
+  onChange: (listener: (event: ChangeEvent) => void) => () => void;
+}
+
+export interface SubmissionServers {
+  /** Implicit TLS (465). */
+  smtps: SMTPServer;
+  /** STARTTLS (587); AUTH is refused until TLS is up. */
+  starttls: SMTPServer;
+  close(): Promise<void>;
+}
+
+export function createSubmissionServers(options: SubmissionServerOptions): SubmissionServers {
+  const smtps = new SMTPServer({ ...serverOptions(options), secure: true });
+  const starttls = new SMTPServer({ ...serverOptions(options), secure: false });
+  for (const server of [smtps, starttls]) {
+    server.on('error', (error) => options.logger.warn({ err: error }, 'smtp connection error'));
+  }
+  // SPEC R3: a replaced Hosted Mail Key ends the sessions that logged in with the old one.
+  const unsubscribe = options.onChange((event) => {
+    if (event.type !== 'credentials') return;
+    for (const server of [smtps, starttls]) {
+      for (const connection of server.connections) {
+        const user = connection.session?.user as SessionUser | undefined;
+        if (user && user.mailbox.id === event.mailboxId && user.keyId !== event.keyId) {
+          connection.send(421, 'Your Hosted Mail Key was replaced; log in again');
+          connection.close();
+        }
+      }
+    }
+  });
+  return {
+    smtps,
+    starttls,
+    async close() {
+      unsubscribe();
+      await Promise.all([smtps, starttls].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    },
+  };
+}
+
+function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
+  const { submission, auth, logger } = options;
+  return {
+    ...options.tls,
+    name: options.hostname,
+    banner: 'Zorgpost ESMTP submission',
+    size: options.maxMessageBytes,
+    rejectOversized: true,
+    authMethods: ['PLAIN', 'LOGIN'],
+    // RFC 8314 §3: no authentication over a connection that is not (yet) encrypted.
+    allowInsecureAuth: false,
+    // Delivery status notifications and REQUIRETLS need the outbound queue, which is not here yet.
+    hideDSN: true,
+    hideREQUIRETLS: true,
+    disableReverseLookup: true,
+    logger: false,
+    socketTimeout: 5 * 60 * 1000,
+
+    onAuth(authentication, session, callback) {
+      auth
+        .login({
+          username: authentication.username ?? '',
+          password: authentication.password ?? '',
+          protocol: 'smtp',
+          remoteAddress: session.remoteAddress,
+        })
+        .then((result) => {
+          if (result.ok) return callback(null, { user: { mailbox: result.mailbox, keyId: result.keyId } satisfies SessionUser });
+          if (result.reason === 'throttled') {
+            return callback(Object.assign(new Error('Too many failed logins, try again later'), { responseCode: 454 }));
+          }
+          callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
+        })
+        .catch((error: unknown) => callback(smtpError(error, logger)));
+    },
+
+    onMailFrom(address, session, callback) {
+      try {
+        submission.checkEnvelopeSender(userOf(session).mailbox, address.address);
+        callback();
+      } catch (error) {
+        callback(smtpError(error, logger));
+      }
+    },
+
+    onRcptTo(address, _session, callback) {
+      submission
+        .resolveRecipient(address.address)
+        .then(() => callback())
+        .catch((error: unknown) => callback(smtpError(error, logger)));
+    },
+
+    onData(stream: SMTPServerDataStream, session, callback) {
+      handleData(options, stream, session)
+        .then((queueId) => callback(null, `Message accepted as ${queueId}`))
+        .catch((error: unknown) => callback(smtpError(error, logger)));
+    },
+  };
+}
+
+async function handleData(options: SubmissionServerOptions, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+  const sender = userOf(session).mailbox;
+  const recipients = await Promise.all(session.envelope.rcptTo.map((r) => options.submission.resolveRecipient(r.address)));
+  const cipher = session.tlsOptions;
+  const utf8 = Boolean((session.envelope as { smtpUtf8?: boolean }).smtpUtf8);
+  const { queueId } = await options.submission.submit({
+    sender,
+    mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+    recipients,
+    message: stream,
+    trace: {
+      heloName: session.hostNameAppearsAs,
+      remoteAddress: session.remoteAddress,
+      clientHostname: null,
+      protocol: (utf8 ? 'UTF8' : '') + session.transmissionType,
+      tls: cipher ? { version: cipher.version, cipher: cipher.name } : null,
+    },
+  });
+  return queueId;
+}
+
+function userOf(session: SMTPServerSession): SessionUser {
+  return session.user as SessionUser;
+}

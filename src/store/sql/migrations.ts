@@ -1,0 +1,130 @@
+// Schema migrations, written with Kysely's schema builder so SQLite and PostgreSQL share them.
+import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration } from 'kysely';
+
+export type SqlDialectName = 'sqlite' | 'postgres';
+
+export function createMigrations(dialect: SqlDialectName): Record<string, Migration> {
+  const idType = dialect === 'postgres' ? 'serial' : 'integer';
+  const id = (c: ColumnDefinitionBuilder) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement());
+  // SQLite keeps a WITHOUT ROWID table physically ordered by its primary key.
+  const clustered = dialect === 'sqlite' ? sql`without rowid` : sql``;
+  return {
+    '0001-core': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createTable('settings')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('value', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('organisations')
+          .addColumn('id', idType, id)
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('domain', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('mailboxes')
+          .addColumn('id', idType, id)
+          .addColumn('org_id', 'integer', (c) => c.notNull().references('organisations.id'))
+          .addColumn('address', 'text', (c) => c.notNull().unique())
+          .addColumn('display_name', 'text', (c) => c.notNull())
+          .addColumn('klantnummer', 'text', (c) => c.notNull().unique())
+          .addColumn('quota_bytes', 'bigint')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('hosted_mail_keys')
+          .addColumn('id', idType, id)
+          .addColumn('mailbox_id', 'integer', (c) => c.notNull().references('mailboxes.id'))
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_at', 'bigint')
+          .execute();
+        await db.schema
+          .createIndex('hosted_mail_keys_active')
+          .on('hosted_mail_keys')
+          .columns(['mailbox_id', 'revoked_at'])
+          .execute();
+        await db.schema
+          .createTable('folders')
+          .addColumn('id', idType, id)
+          .addColumn('mailbox_id', 'integer', (c) => c.notNull().references('mailboxes.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('special_use', 'text')
+          .addColumn('uid_validity', 'bigint', (c) => c.notNull())
+          .addColumn('uid_next', 'bigint', (c) => c.notNull())
+          .addColumn('highest_modseq', 'bigint', (c) => c.notNull())
+          .addColumn('recent_floor', 'bigint', (c) => c.notNull())
+          .addColumn('message_count', 'bigint', (c) => c.notNull())
+          .addColumn('unseen_count', 'bigint', (c) => c.notNull())
+          .addColumn('total_size', 'bigint', (c) => c.notNull())
+          .addColumn('keywords', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addUniqueConstraint('folders_mailbox_name', ['mailbox_id', 'name'])
+          .execute();
+        await db.schema
+          .createTable('subscriptions')
+          .addColumn('mailbox_id', 'integer', (c) => c.notNull().references('mailboxes.id'))
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addPrimaryKeyConstraint('subscriptions_pk', ['mailbox_id', 'name'])
+          .execute();
+        await db.schema
+          .createTable('bodies')
+          .addColumn('id', idType, id)
+          .addColumn('blob_id', 'text', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('structure', 'text', (c) => c.notNull())
+          .addColumn('refcount', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // Messages are clustered by (folder_id, uid): SELECT, FETCH 1:* and sequence maps are range
+        // scans over one folder.
+        await db.schema
+          .createTable('messages')
+          .addColumn('folder_id', 'integer', (c) => c.notNull())
+          .addColumn('uid', 'bigint', (c) => c.notNull())
+          .addColumn('body_id', 'integer', (c) => c.notNull())
+          .addColumn('modseq', 'bigint', (c) => c.notNull())
+          .addColumn('created_modseq', 'bigint', (c) => c.notNull())
+          .addColumn('flags', 'integer', (c) => c.notNull())
+          .addColumn('keywords', 'text')
+          .addColumn('internal_date', 'bigint', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('messages_pk', ['folder_id', 'uid'])
+          .modifyEnd(clustered)
+          .execute();
+        await db.schema.createIndex('messages_modseq').on('messages').columns(['folder_id', 'modseq']).execute();
+        await db.schema.createIndex('messages_body').on('messages').column('body_id').execute();
+        await db.schema
+          .createTable('expunged')
+          .addColumn('folder_id', 'integer', (c) => c.notNull())
+          .addColumn('uid', 'bigint', (c) => c.notNull())
+          .addColumn('modseq', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('expunged_pk', ['folder_id', 'uid'])
+          .execute();
+        await db.schema.createIndex('expunged_modseq').on('expunged').columns(['folder_id', 'modseq']).execute();
+        await db.schema
+          .createTable('audit_log')
+          .addColumn('id', idType, id)
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('actor', 'text')
+          .addColumn('action', 'text', (c) => c.notNull())
+          .addColumn('mailbox_id', 'integer')
+          .addColumn('remote_address', 'text')
+          .addColumn('detail', 'text')
+          .addColumn('prev_hash', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('audit_log_mailbox').on('audit_log').columns(['mailbox_id', 'at']).execute();
+        await db.schema
+          .createTable('change_events')
+          .addColumn('id', idType, id)
+          .addColumn('origin', 'text', (c) => c.notNull())
+          .addColumn('payload', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+      },
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// Table shapes as Kysely sees them. Times are integer milliseconds since the epoch; booleans are 0/1,
+// so the same schema runs on SQLite and PostgreSQL.
+import type { Generated } from 'kysely';
+
+export interface Database {
+  settings: { key: string; value: string };
+  organisations: { id: Generated<number>; name: string; domain: string; created_at: number };
+  mailboxes: {
+    id: Generated<number>;
+    org_id: number;
+    address: string;
+    display_name: string;
+    klantnummer: string;
+    quota_bytes: number | null;
+    created_at: number;
+  };
+  hosted_mail_keys: {
+    id: Generated<number>;
+    mailbox_id: number;
+    hash: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  folders: {
+    id: Generated<number>;
+    mailbox_id: number;
+    name: string;
+    special_use: string | null;
+    uid_validity: number;
+    uid_next: number;
+    highest_modseq: number;
+    recent_floor: number;
+    message_count: number;
+    unseen_count: number;
+    total_size: number;
+    keywords: string;
+    created_at: number;
+  };
+  subscriptions: { mailbox_id: number; name: string };
+  bodies: {
+    id: Generated<number>;
+    blob_id: string;
+    size: number;
+    structure: string;
+    refcount: number;
+    created_at: number;
+  };
+  messages: {
+    folder_id: number;
+    uid: number;
+    body_id: number;
+    modseq: number;
+    created_modseq: number;
+    flags: number;
+    keywords: string | null;
+    internal_date: number;
+    size: number;
+  };
+  expunged: { folder_id: number; uid: number; modseq: number };
+  audit_log: {
+    id: Generated<number>;
+    at: number;
+    actor: string | null;
+    action: string;
+    mailbox_id: number | null;
+    remote_address: string | null;
+    detail: string | null;
+    prev_hash: string;
+    hash: string;
+  };
+  change_events: { id: Generated<number>; origin: string; payload: string; created_at: number };
+}

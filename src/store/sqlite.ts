@@ -1,0 +1,64 @@
+// Opens the embedded SQLite store: one file in the data directory, WAL journal, every commit synced
+// to disk before it returns (a message is acknowledged only once it is durable).
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, type MigrationProvider } from 'kysely';
+import { BetterSqliteDialect } from './sql/sqlite-dialect.ts';
+import { createMigrations } from './sql/migrations.ts';
+import { SqlStore } from './sql/sql-store.ts';
+import type { Database as Schema } from './sql/schema.ts';
+
+const FOREIGN_CHANGE_POLL_MS = 200;
+const PRUNE_EVERY_MS = 60_000;
+
+export interface SqliteStore extends SqlStore {
+  /** Starts watching for changes other processes commit (the server does; one-shot CLI runs don't). */
+  watchForeignChanges(): void;
+}
+
+export async function openSqliteStore(file: string): Promise<SqliteStore> {
+  const sqlite = new Database(file, { timeout: 10_000 });
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = FULL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Schema>({ dialect: new BetterSqliteDialect(sqlite) });
+  await migrate(db);
+  const store = new SqlStore(db) as SqliteStore;
+  await store.init();
+
+  let timer: NodeJS.Timeout | null = null;
+  store.watchForeignChanges = () => {
+    if (timer) return;
+    // PRAGMA data_version changes only when another connection commits: a cheap check that lets
+    // this process skip querying change_events while nothing happens elsewhere.
+    let version = sqlite.pragma('data_version', { simple: true }) as number;
+    let lastPrune = Date.now();
+    timer = setInterval(() => {
+      const current = sqlite.pragma('data_version', { simple: true }) as number;
+      const now = Date.now();
+      if (current !== version) {
+        version = current;
+        void store.pollForeignChanges().catch(() => {});
+      }
+      if (now - lastPrune > PRUNE_EVERY_MS) {
+        lastPrune = now;
+        void store.pruneChangeEvents().catch(() => {});
+      }
+    }, FOREIGN_CHANGE_POLL_MS);
+    timer.unref();
+  };
+  const close = store.close.bind(store);
+  store.close = async () => {
+    if (timer) clearInterval(timer);
+    await close();
+  };
+  return store;
+}
+
+async function migrate(db: Kysely<Schema>): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => createMigrations('sqlite') };
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,101 @@
+// The storage interface every service uses. One SQL implementation serves SQLite (the embedded
+// default) and, later, PostgreSQL; message bytes live in a separate BlobStore (blob-store.ts).
+// Every mutation that changes a folder bumps its mod-sequence and publishes a ChangeEvent after commit.
+import type { Mailbox, Organisation } from '../identity/types.ts';
+import type { MessageStructure } from '../mail/mime/types.ts';
+import type { ChangeEvent, CopyResult, Folder, FolderChanges, FlagUpdateMode, MessageMeta, UidRange } from '../mail/types.ts';
+
+export interface Store {
+  readonly accounts: AccountRepository;
+  readonly folders: FolderRepository;
+  readonly messages: MessageRepository;
+  readonly audit: AuditRepository;
+  /** Committed changes from this process and, within a second, from other processes on the store. */
+  onChange(listener: (event: ChangeEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface AccountRepository {
+  insertOrganisation(input: { name: string; domain: string }): Promise<Organisation>;
+  findOrganisation(by: { id: number } | { domain: string }): Promise<Organisation | null>;
+  listOrganisations(): Promise<Organisation[]>;
+  /** Creates the mailbox and its initial folders in one transaction. */
+  insertMailbox(
+    input: { orgId: number; address: string; displayName: string; klantnummer: string; quotaBytes: number | null },
+    folders: ReadonlyArray<{ name: string; specialUse: string | null }>,
+  ): Promise<Mailbox>;
+  findMailbox(by: { id: number } | { address: string } | { klantnummer: string }): Promise<Mailbox | null>;
+  listMailboxes(orgId?: number): Promise<Mailbox[]>;
+  /** Stores a new key hash and revokes every earlier key of the mailbox; returns the new key id. */
+  replaceHostedMailKey(mailboxId: number, hash: string): Promise<number>;
+  activeHostedMailKey(mailboxId: number): Promise<{ id: number; hash: string; createdAt: Date } | null>;
+}
+
+export interface FolderRepository {
+  list(mailboxId: number): Promise<Folder[]>;
+  find(mailboxId: number, name: string): Promise<Folder | null>;
+  findById(folderId: number): Promise<Folder | null>;
+  insert(mailboxId: number, name: string, specialUse: string | null): Promise<Folder>;
+  /** Deletes the folder and its messages; returns blob ids no longer referenced anywhere. */
+  delete(folderId: number): Promise<{ releasedBlobs: string[] }>;
+  /** Renames folders (a folder and its children) in one transaction. */
+  rename(mailboxId: number, renames: ReadonlyArray<[from: string, to: string]>): Promise<void>;
+  listSubscriptions(mailboxId: number): Promise<string[]>;
+  setSubscribed(mailboxId: number, name: string, subscribed: boolean): Promise<void>;
+  claimRecent(folderId: number): Promise<number>;
+}
+
+export interface NewBody {
+  blobId: string;
+  size: number;
+  structure: MessageStructure;
+}
+
+export interface NewMessage {
+  folderId: number;
+  flags: string[];
+  internalDate: Date;
+}
+
+export interface MessageRepository {
+  /** One body, delivered into one or more folders atomically. */
+  insert(body: NewBody, targets: NewMessage[]): Promise<Array<{ folderId: number; uid: number; uidValidity: number; modseq: number }>>;
+  getBody(bodyId: number): Promise<(NewBody & { id: number }) | null>;
+  listUids(folderId: number): Promise<number[]>;
+  /** Messages with startUid ≤ uid ≤ endUid, ascending, at most `limit`. */
+  listRange(folderId: number, startUid: number, endUid: number, limit: number): Promise<MessageMeta[]>;
+  updateFlags(
+    folderId: number,
+    uids: UidRange[],
+    mode: FlagUpdateMode,
+    flags: string[],
+    unchangedSince?: number,
+  ): Promise<{ changed: Array<{ uid: number; modseq: number; flags: string[] }>; highestModseq: number; modified: number[] }>;
+  copy(sourceFolderId: number, uids: UidRange[], targetFolderId: number, move: boolean): Promise<CopyResult & { expunged: number[] }>;
+  /** Removes messages: all matching `uids`, or only those flagged \Deleted when onlyDeleted. */
+  remove(
+    folderId: number,
+    selection: { uids?: UidRange[]; onlyDeleted: boolean },
+  ): Promise<{ expunged: number[]; releasedBlobs: string[] }>;
+  changesSince(folderId: number, modseq: number): Promise<FolderChanges>;
+}
+
+export interface AuditEntry {
+  actor: string | null;
+  action: string;
+  mailboxId?: number | null;
+  remoteAddress?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+export interface AuditRecord extends AuditEntry {
+  id: number;
+  at: Date;
+  prevHash: string;
+  hash: string;
+}
+
+export interface AuditRepository {
+  append(entry: AuditEntry): Promise<AuditRecord>;
+  list(filter: { mailboxId?: number; action?: string; limit?: number; afterId?: number }): Promise<AuditRecord[]>;
+}

@@ -1,0 +1,24 @@
+// TLS settings shared by every listener (SPEC R21): TLS 1.2 and 1.3 only, forward-secret AEAD
+// cipher suites only (Mozilla "intermediate").
+import { readFile } from 'node:fs/promises';
+import type { SecureContextOptions } from 'node:tls';
+
+const TLS12_CIPHERS = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+export async function loadTlsOptions(files: { certFile: string; keyFile: string }): Promise<SecureContextOptions> {
+  const [cert, key] = await Promise.all([readFile(files.certFile), readFile(files.keyFile)]);
+  return {
+    cert,
+    key,
+    minVersion: 'TLSv1.2',
+    ciphers: TLS12_CIPHERS,
+    honorCipherOrder: true,
+  };
+}

@@ -1,0 +1,50 @@
+// HTTPS front-end. For now a landing page and a health endpoint; the portal, webmail, Viewer and
+// admin API will be added here as route plugins.
+import Fastify from 'fastify';
+import type { SecureContextOptions } from 'node:tls';
+import type { Logger } from 'pino';
+
+export interface WebServerOptions {
+  tls: SecureContextOptions;
+  logger: Logger;
+  hostname: string;
+  health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+}
+
+export function createWebServer(options: WebServerOptions) {
+  const app = Fastify({
+    https: options.tls,
+    loggerInstance: options.logger.child({ component: 'web' }),
+    disableRequestLogging: true,
+    trustProxy: false,
+  });
+
+  // SPEC R21/R25: HSTS everywhere, no framing, no third-party anything, no indexing.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    reply.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header('X-Robots-Tag', 'noindex, nofollow');
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const health = await options.health();
+    return reply.code(health.ok ? 200 : 503).send({ status: health.ok ? 'ok' : 'unavailable', ...health.detail });
+  });
+
+  app.get('/', async (_request, reply) => {
+    reply.type('text/html; charset=utf-8');
+    return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Zorgpost</title>
+<meta name="robots" content="noindex"></head><body><h1>Zorgpost</h1>
+<p>Deze server levert beveiligde e-mail voor de zorg. Stel uw e-mailprogramma in met server
+<strong>${escapeHtml(options.hostname)}</strong>, IMAP 993 (SSL/TLS), SMTP 465 (SSL/TLS), gebruikersnaam: uw klantnummer,
+wachtwoord: uw Hosted Mail Key.</p><p><a href="/healthz">Status</a></p></body></html>`;
+  });
+
+  return app;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,179 @@
+// The store conformance suite (STYLE §6): every Store implementation must pass it. It exercises the
+// operations the services use, including the mod-sequence and change-feed guarantees.
+import assert from 'node:assert/strict';
+import { describe, it, before, after } from 'node:test';
+import type { Store } from '../../src/store/store.ts';
+import type { MessageStructure } from '../../src/mail/mime/types.ts';
+import { DEFAULT_FOLDERS, type ChangeEvent } from '../../src/mail/types.ts';
+import { auditHash } from '../../src/store/sql/audit.ts';
+
+const structure: MessageStructure = {
+  size: 10,
+  envelope: { date: null, subject: null, from: null, sender: null, replyTo: null, to: null, cc: null, bcc: null, inReplyTo: null, messageId: null },
+  root: {
+    headerStart: 0, bodyStart: 2, bodyEnd: 10, type: 'text', subtype: 'plain', params: [], id: null, description: null,
+    encoding: '7bit', disposition: null, language: null, location: null, md5: null, lines: 1,
+  },
+};
+
+export function storeConformance(name: string, open: () => Promise<{ store: Store; cleanup(): Promise<void> }>): void {
+  describe(`store conformance: ${name}`, () => {
+    let store: Store;
+    let cleanup: () => Promise<void>;
+    let mailboxId: number;
+    let inboxId: number;
+    let archiveId: number;
+    const events: ChangeEvent[] = [];
+
+    before(async () => {
+      ({ store, cleanup } = await open());
+      store.onChange((e) => events.push(e));
+      const org = await store.accounts.insertOrganisation({ name: 'Praktijk', domain: 'praktijk.test' });
+      const mailbox = await store.accounts.insertMailbox(
+        { orgId: org.id, address: 'a@praktijk.test', displayName: 'A', klantnummer: '500000001', quotaBytes: null },
+        DEFAULT_FOLDERS,
+      );
+      mailboxId = mailbox.id;
+      inboxId = (await store.folders.find(mailboxId, 'INBOX'))!.id;
+      archiveId = (await store.folders.find(mailboxId, 'Archive'))!.id;
+    });
+    after(() => cleanup());
+
+    it('keeps organisations and mailboxes unique', async () => {
+      await assert.rejects(store.accounts.insertOrganisation({ name: 'X', domain: 'praktijk.test' }), { code: 'ALREADYEXISTS' });
+      const org = (await store.accounts.findOrganisation({ domain: 'praktijk.test' }))!;
+      await assert.rejects(
+        store.accounts.insertMailbox({ orgId: org.id, address: 'b@praktijk.test', displayName: 'B', klantnummer: '500000001', quotaBytes: null }, []),
+        { code: 'ALREADYEXISTS' },
+      );
+      assert.equal((await store.accounts.findMailbox({ klantnummer: '500000001' }))?.address, 'a@praktijk.test');
+      assert.equal((await store.accounts.findMailbox({ address: 'A@Praktijk.test' }))?.klantnummer, '500000001');
+    });
+
+    it('creates the default folders with subscriptions and distinct UIDVALIDITY values', async () => {
+      const folders = await store.folders.list(mailboxId);
+      assert.deepEqual(folders.map((f) => f.name).sort(), DEFAULT_FOLDERS.map((f) => f.name).sort());
+      assert.equal(new Set(folders.map((f) => f.uidValidity)).size, folders.length);
+      assert.equal(folders.find((f) => f.name === 'Sent')?.specialUse, '\\Sent');
+      assert.deepEqual((await store.folders.listSubscriptions(mailboxId)).sort(), DEFAULT_FOLDERS.map((f) => f.name).sort());
+    });
+
+    it('replaces Hosted Mail Keys, revoking the old one and announcing it', async () => {
+      const first = await store.accounts.replaceHostedMailKey(mailboxId, 'hash-1');
+      const second = await store.accounts.replaceHostedMailKey(mailboxId, 'hash-2');
+      assert.notEqual(first, second);
+      assert.deepEqual((await store.accounts.activeHostedMailKey(mailboxId))?.hash, 'hash-2');
+      assert.ok(events.some((e) => e.type === 'credentials' && e.keyId === second));
+    });
+
+    it('assigns ascending UIDs and mod-sequences, keeps counters and reports changes', async () => {
+      const before = (await store.folders.findById(inboxId))!;
+      const results = [];
+      for (let i = 0; i < 5; i++) {
+        results.push(...(await store.messages.insert({ blobId: `blob${i}`, size: 10, structure }, [{ folderId: inboxId, flags: i === 0 ? ['\\Seen'] : [], internalDate: new Date(1_700_000_000_000 + i) }])));
+      }
+      assert.deepEqual(results.map((r) => r.uid), [1, 2, 3, 4, 5]);
+      assert.ok(results.every((r, i) => i === 0 || r.modseq > results[i - 1]!.modseq));
+      const folder = (await store.folders.findById(inboxId))!;
+      assert.equal(folder.messages, 5);
+      assert.equal(folder.unseen, 4);
+      assert.equal(folder.size, 50);
+      assert.equal(folder.uidNext, 6);
+      assert.deepEqual(await store.messages.listUids(inboxId), [1, 2, 3, 4, 5]);
+      const changes = await store.messages.changesSince(inboxId, before.highestModseq);
+      assert.deepEqual(changes.added, [1, 2, 3, 4, 5]);
+      assert.deepEqual(changes.updated, []);
+      const range = await store.messages.listRange(inboxId, 2, 4, 10);
+      assert.deepEqual(range.map((m) => m.uid), [2, 3, 4]);
+      assert.deepEqual(range[0]!.internalDate, new Date(1_700_000_000_001));
+    });
+
+    it('updates flags with one new mod-sequence, unseen counts and keywords', async () => {
+      const before = (await store.folders.findById(inboxId))!;
+      const result = await store.messages.updateFlags(inboxId, [{ start: 2, end: 3 }], 'add', ['\\Seen', '$Forwarded']);
+      assert.deepEqual(result.changed.map((c) => c.uid), [2, 3]);
+      assert.deepEqual(result.changed[0]!.flags, ['\\Seen', '$Forwarded']);
+      assert.equal(result.highestModseq, before.highestModseq + 1);
+      const folder = (await store.folders.findById(inboxId))!;
+      assert.equal(folder.unseen, 2);
+      assert.deepEqual(folder.keywords, ['$Forwarded']);
+      const again = await store.messages.updateFlags(inboxId, [{ start: 2, end: 3 }], 'add', ['\\Seen']);
+      assert.deepEqual(again.changed, [], 'no change, no new mod-sequence');
+      const replaced = await store.messages.updateFlags(inboxId, [{ start: 1, end: Infinity }], 'replace', ['\\Flagged']);
+      assert.equal(replaced.changed.length, 5);
+      assert.equal((await store.folders.findById(inboxId))!.unseen, 5);
+      const conditional = await store.messages.updateFlags(inboxId, [{ start: 1, end: 2 }], 'add', ['\\Deleted'], before.highestModseq);
+      assert.deepEqual(conditional.modified, [1, 2], 'UNCHANGEDSINCE refuses messages changed later');
+      const changes = await store.messages.changesSince(inboxId, before.highestModseq);
+      assert.deepEqual(changes.added, []);
+      assert.equal(changes.updated.length, 5);
+    });
+
+    it('copies and moves with UID mappings, and expunges with tombstones', async () => {
+      const copied = await store.messages.copy(inboxId, [{ start: 1, end: 2 }], archiveId, false);
+      assert.deepEqual(copied.mapping, [[1, 1], [2, 2]]);
+      const moved = await store.messages.copy(inboxId, [{ start: 3, end: 3 }], archiveId, true);
+      assert.deepEqual(moved.mapping, [[3, 3]]);
+      assert.deepEqual(moved.expunged, [3]);
+      assert.deepEqual(await store.messages.listUids(inboxId), [1, 2, 4, 5]);
+      assert.equal((await store.folders.findById(archiveId))!.messages, 3);
+      const mark = (await store.folders.findById(inboxId))!.highestModseq;
+      await store.messages.updateFlags(inboxId, [{ start: 4, end: 5 }], 'add', ['\\Deleted']);
+      const removed = await store.messages.remove(inboxId, { onlyDeleted: true, uids: [{ start: 5, end: 5 }] });
+      assert.deepEqual(removed.expunged, [5]);
+      assert.deepEqual(removed.releasedBlobs, ['blob4']);
+      const changes = await store.messages.changesSince(inboxId, mark);
+      assert.deepEqual(changes.expunged, [5]);
+      const all = await store.messages.remove(inboxId, { onlyDeleted: false });
+      assert.deepEqual(all.expunged, [1, 2, 4]);
+      assert.deepEqual(all.releasedBlobs, ['blob3'], 'copied bodies stay referenced by the archive');
+      const inbox = (await store.folders.findById(inboxId))!;
+      assert.equal(inbox.messages, 0);
+      assert.equal(inbox.size, 0);
+    });
+
+    it('delivers one body into several folders atomically', async () => {
+      const results = await store.messages.insert({ blobId: 'shared', size: 10, structure }, [
+        { folderId: inboxId, flags: [], internalDate: new Date() },
+        { folderId: archiveId, flags: [], internalDate: new Date() },
+      ]);
+      assert.equal(results.length, 2);
+      await assert.rejects(
+        store.messages.insert({ blobId: 'orphan', size: 10, structure }, [
+          { folderId: inboxId, flags: [], internalDate: new Date() },
+          { folderId: 999_999, flags: [], internalDate: new Date() },
+        ]),
+      );
+      assert.equal((await store.messages.listUids(inboxId)).length, 1, 'the failed delivery left nothing behind');
+    });
+
+    it('renames folder trees and deletes folders, releasing their blobs', async () => {
+      const parent = await store.folders.insert(mailboxId, 'Projects', null);
+      await store.folders.insert(mailboxId, 'Projects/2026', null);
+      await store.messages.insert({ blobId: 'project', size: 10, structure }, [{ folderId: parent.id, flags: [], internalDate: new Date() }]);
+      await store.folders.rename(mailboxId, [['Projects', 'Work'], ['Projects/2026', 'Work/2026']]);
+      assert.ok(await store.folders.find(mailboxId, 'Work/2026'));
+      assert.equal(await store.folders.find(mailboxId, 'Projects'), null);
+      await assert.rejects(store.folders.insert(mailboxId, 'Work', null), { code: 'ALREADYEXISTS' });
+      const { releasedBlobs } = await store.folders.delete(parent.id);
+      assert.deepEqual(releasedBlobs, ['project']);
+    });
+
+    it('hands out \\Recent once', async () => {
+      const folder = await store.folders.insert(mailboxId, 'Recent test', null);
+      await store.messages.insert({ blobId: 'r1', size: 10, structure }, [{ folderId: folder.id, flags: [], internalDate: new Date() }]);
+      assert.equal(await store.folders.claimRecent(folder.id), 0);
+      assert.equal(await store.folders.claimRecent(folder.id), 1);
+    });
+
+    it('chains the audit log', async () => {
+      const first = await store.audit.append({ actor: 'test', action: 'one', mailboxId, detail: { n: 1 } });
+      const second = await store.audit.append({ actor: 'test', action: 'two', remoteAddress: '127.0.0.1' });
+      assert.equal(second.prevHash, first.hash);
+      const [a, b] = await store.audit.list({ afterId: first.id - 1 });
+      assert.equal(auditHash(a!.prevHash, a!), a!.hash);
+      assert.equal(auditHash(b!.prevHash, b!), b!.hash);
+      assert.deepEqual(a!.detail, { n: 1 });
+    });
+  });
+}
