@@ -38,20 +38,22 @@ export class KeyAuthenticator implements Authenticator {
   async login(attempt: LoginAttempt): Promise<LoginResult> {
     const account = attempt.username.trim().toLowerCase();
     const base = { actor: account, remoteAddress: attempt.remoteAddress };
-    const retryAfterSeconds = this.#throttle.retryAfter(account, attempt.remoteAddress);
+    const mailbox = await this.#findMailbox(account);
+    // Throttled per mailbox, whichever of its login names (klantnummer or address) is used.
+    const throttleKey = mailbox ? `mailbox:${mailbox.id}` : `name:${account}`;
+    const retryAfterSeconds = this.#throttle.retryAfter(throttleKey, attempt.remoteAddress);
     if (retryAfterSeconds > 0) {
-      await this.#audit.record({ ...base, action: 'login.throttled', detail: { protocol: attempt.protocol } });
+      await this.#audit.record({ ...base, action: 'login.throttled', mailboxId: mailbox?.id ?? null, detail: { protocol: attempt.protocol } });
       return { ok: false, reason: 'throttled', retryAfterSeconds };
     }
-    const mailbox = await this.#findMailbox(account);
     const keyId = mailbox ? await this.#check(mailbox, attempt.password) : null;
     if (!mailbox || keyId === null) {
-      this.#throttle.recordFailure(account, attempt.remoteAddress);
+      this.#throttle.recordFailure(throttleKey, attempt.remoteAddress);
       await this.#audit.record({ ...base, action: 'login.failure', mailboxId: mailbox?.id ?? null, detail: { protocol: attempt.protocol } });
       if (this.#failureDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#failureDelayMs));
       return { ok: false, reason: 'invalid' };
     }
-    this.#throttle.recordSuccess(account);
+    this.#throttle.recordSuccess(throttleKey);
     await this.#audit.record({ ...base, action: 'login.success', mailboxId: mailbox.id, detail: { protocol: attempt.protocol, keyId } });
     return { ok: true, mailbox, keyId };
   }

@@ -22,6 +22,7 @@ export function validateFolderName(name: string): string {
     parts.length > MAX_DEPTH ||
     parts.some((part) => part.length === 0 || part.trim() !== part) ||
     // Wildcards and control characters would make LIST patterns ambiguous.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     /[\u0000-\u001f\u007f*%]/.test(canonical)
   ) {
     throw new UserError('CANNOT', `Invalid folder name "${name}"`);

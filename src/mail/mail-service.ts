@@ -172,6 +172,14 @@ export class StoreMailService implements MailService {
     }
   }
 
+  firstUnseenUid(folderId: number): Promise<number | null> {
+    return this.#store.messages.firstUnseenUid(folderId);
+  }
+
+  countRecent(folderId: number): Promise<number> {
+    return this.#store.folders.countRecent(folderId);
+  }
+
   listUids(folderId: number): Promise<number[]> {
     return this.#store.messages.listUids(folderId);
   }

@@ -135,6 +135,10 @@ export interface MailService {
     options?: { prefix?: Buffer; validate?: (structure: MessageStructure) => void },
   ): Promise<Array<{ mailboxId: number; folderId: number; uid: number }>>;
 
+  /** The lowest UID of a message without \Seen, or null (SELECT's [UNSEEN n]). */
+  firstUnseenUid(folderId: number): Promise<number | null>;
+  /** How many messages are \Recent, without claiming them (STATUS RECENT, RFC 3501 §6.3.10). */
+  countRecent(folderId: number): Promise<number>;
   /** All UIDs of a folder in ascending order (the session's sequence-number map). */
   listUids(folderId: number): Promise<number[]>;
   /** Metadata for the given UIDs, ascending, in chunks so big folders never sit in memory at once. */

@@ -14,11 +14,14 @@ const MAX_ARGUMENT = 40;
 
 export function parseCommand(line: string): Pop3Command {
   if (line.length === 0) throw new Pop3SyntaxError('Empty command');
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   if (/[\u0000-\u001f\u007f]/.test(line)) throw new Pop3SyntaxError('Control characters are not allowed');
   const [keyword, ...args] = line.split(' ');
   if (!keyword || !/^[A-Za-z]{3,4}$/.test(keyword)) throw new Pop3SyntaxError('Unknown command');
-  // RFC 1939 §3: arguments may be up to 40 characters long.
-  if (args.some((arg) => arg.length === 0 || arg.length > MAX_ARGUMENT)) throw new Pop3SyntaxError('Invalid arguments');
+  // RFC 1939 §3: arguments may be up to 40 characters long — except an AUTH initial response, which
+  // only has to fit the 255-octet command line (RFC 5034 §4, RFC 2449 §4).
+  const isInitialResponse = (index: number) => index === 1 && keyword.toUpperCase() === 'AUTH';
+  if (args.some((arg, i) => arg.length === 0 || (arg.length > MAX_ARGUMENT && !isInitialResponse(i)))) throw new Pop3SyntaxError('Invalid arguments');
   return { name: keyword.toUpperCase(), args };
 }
 

@@ -41,7 +41,9 @@ export function createPop3Service(options: Pop3ServiceOptions) {
       const session = new Pop3Session(socket, context, info.remoteAddress);
       const entry = { session, socket };
       sessions.add(entry);
-      if (socket instanceof Socket) socket.setTimeout(IDLE_TIMEOUT_MS);
+      // No Nagle: a status line and its multi-line body are separate writes, and with delayed ACKs
+      // every RETR/LIST/UIDL/TOP reply would otherwise wait ~40 ms for the second one.
+      if (socket instanceof Socket) socket.setTimeout(IDLE_TIMEOUT_MS).setNoDelay(true);
       socket.on('timeout', () => void session.err('Autologout: idle for too long').finally(() => socket.destroy()));
       socket.on('error', (error) => options.logger.debug({ err: error }, 'pop3 socket error'));
       socket.on('close', () => {

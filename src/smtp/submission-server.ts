@@ -74,6 +74,8 @@ function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
     allowInsecureAuth: false,
     // Delivery status notifications and REQUIRETLS need the outbound queue, which is not here yet.
     hideDSN: true,
+    // RFC 2034: enhanced status codes in every reply (SPEC R7).
+    hideENHANCEDSTATUSCODES: false,
     hideREQUIRETLS: true,
     disableReverseLookup: true,
     logger: false,
@@ -135,7 +137,8 @@ async function handleData(options: SubmissionServerOptions, stream: SMTPServerDa
       heloName: session.hostNameAppearsAs,
       remoteAddress: session.remoteAddress,
       clientHostname: null,
-      protocol: (utf8 ? 'UTF8' : '') + session.transmissionType,
+      // RFC 6531 §4.3: UTF8SMTP, UTF8SMTPA, UTF8SMTPS, UTF8SMTPSA (not "UTF8ESMTPSA").
+      protocol: utf8 ? session.transmissionType.replace(/^E?SMTP/, 'UTF8SMTP') : session.transmissionType,
       tls: cipher ? { version: cipher.version, cipher: cipher.name } : null,
     },
   });

@@ -33,6 +33,22 @@ export function decodeFlags(bits: number, keywords: string | null): string[] {
   return flags;
 }
 
+// Most messages of a folder share a handful of flag combinations: hand out one frozen array per
+// combination instead of building one per row on FETCH 1:*.
+const sharedFlags = new Map<string, readonly string[]>();
+const SHARED_FLAGS_LIMIT = 4096;
+
+export function decodeFlagsShared(bits: number, keywords: string | null): string[] {
+  const key = keywords ? `${bits} ${keywords}` : String(bits);
+  let flags = sharedFlags.get(key);
+  if (!flags) {
+    if (sharedFlags.size >= SHARED_FLAGS_LIMIT) sharedFlags.clear();
+    flags = Object.freeze(decodeFlags(bits, keywords));
+    sharedFlags.set(key, flags);
+  }
+  return flags as string[];
+}
+
 export function keywordsColumn(keywords: readonly string[]): string | null {
   return keywords.length ? keywords.join(' ') : null;
 }

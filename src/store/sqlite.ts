@@ -5,6 +5,7 @@ import { Kysely, Migrator, type MigrationProvider } from 'kysely';
 import { BetterSqliteDialect } from './sql/sqlite-dialect.ts';
 import { createMigrations } from './sql/migrations.ts';
 import { SqlStore } from './sql/sql-store.ts';
+import { openSqliteHotReads } from './sql/sqlite-hot-reads.ts';
 import type { Database as Schema } from './sql/schema.ts';
 
 const FOREIGN_CHANGE_POLL_MS = 200;
@@ -22,7 +23,8 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new BetterSqliteDialect(sqlite) });
   await migrate(db);
-  const store = new SqlStore(db) as SqliteStore;
+  const hot = openSqliteHotReads(file);
+  const store = new SqlStore(db, hot) as SqliteStore;
   await store.init();
 
   let timer: NodeJS.Timeout | null = null;
@@ -49,6 +51,7 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
   const close = store.close.bind(store);
   store.close = async () => {
     if (timer) clearInterval(timer);
+    hot.close();
     await close();
   };
   return store;

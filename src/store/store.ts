@@ -43,6 +43,8 @@ export interface FolderRepository {
   listSubscriptions(mailboxId: number): Promise<string[]>;
   setSubscribed(mailboxId: number, name: string, subscribed: boolean): Promise<void>;
   claimRecent(folderId: number): Promise<number>;
+  /** Messages above the \Recent floor, without claiming them (STATUS RECENT). */
+  countRecent(folderId: number): Promise<number>;
 }
 
 export interface NewBody {
@@ -62,6 +64,8 @@ export interface MessageRepository {
   insert(body: NewBody, targets: NewMessage[]): Promise<Array<{ folderId: number; uid: number; uidValidity: number; modseq: number }>>;
   getBody(bodyId: number): Promise<(NewBody & { id: number }) | null>;
   listUids(folderId: number): Promise<number[]>;
+  /** The lowest UID without \Seen, or null (an index lookup, never a folder scan). */
+  firstUnseenUid(folderId: number): Promise<number | null>;
   /** Messages with startUid ≤ uid ≤ endUid, ascending, at most `limit`. */
   listRange(folderId: number, startUid: number, endUid: number, limit: number): Promise<MessageMeta[]>;
   updateFlags(

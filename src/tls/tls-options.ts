@@ -2,6 +2,7 @@
 // cipher suites only (Mozilla "intermediate").
 import { readFile } from 'node:fs/promises';
 import type { SecureContextOptions } from 'node:tls';
+import { ConfigError } from '../config/load.ts';
 
 const TLS12_CIPHERS = [
   'ECDHE-ECDSA-AES128-GCM-SHA256',
@@ -13,7 +14,7 @@ const TLS12_CIPHERS = [
 ].join(':');
 
 export async function loadTlsOptions(files: { certFile: string; keyFile: string }): Promise<SecureContextOptions> {
-  const [cert, key] = await Promise.all([readFile(files.certFile), readFile(files.keyFile)]);
+  const [cert, key] = await Promise.all([readTlsFile(files.certFile), readTlsFile(files.keyFile)]);
   return {
     cert,
     key,
@@ -21,4 +22,12 @@ export async function loadTlsOptions(files: { certFile: string; keyFile: string 
     ciphers: TLS12_CIPHERS,
     honorCipherOrder: true,
   };
+}
+
+async function readTlsFile(file: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (error) {
+    throw new ConfigError([`tls: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`]);
+  }
 }

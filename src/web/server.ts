@@ -1,6 +1,6 @@
 // HTTPS front-end. For now a landing page and a health endpoint; the portal, webmail, Viewer and
 // admin API will be added here as route plugins.
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 
@@ -15,7 +15,7 @@ export function createWebServer(options: WebServerOptions) {
   const app = Fastify({
     https: options.tls,
     loggerInstance: options.logger.child({ component: 'web' }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
   });
 

@@ -26,6 +26,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Config sections to override; `security` may be given in part (the rest keeps the test defaults). */
+export type TestServerOverrides = Omit<Partial<Config>, 'security'> & { security?: Partial<Config['security']> };
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -37,8 +40,23 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startTestServer(overrides: Partial<Config> & { security?: Partial<Config['security']> } = {}): Promise<TestServer> {
+export async function startTestServer(overrides: TestServerOverrides = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'zorgpost-test-'));
+  // A port found free can be taken by another process before the server binds it (tests run in
+  // parallel on shared machines): then start again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnFreePorts(dataDir, overrides);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 5) {
+        await rm(dataDir, { recursive: true, force: true });
+        throw error;
+      }
+    }
+  }
+}
+
+async function startOnFreePorts(dataDir: string, overrides: TestServerOverrides): Promise<TestServer> {
   const ports = {
     smtps: await freePort(),
     submission: await freePort(),

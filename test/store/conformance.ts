@@ -68,7 +68,7 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
 
     it('assigns ascending UIDs and mod-sequences, keeps counters and reports changes', async () => {
       const before = (await store.folders.findById(inboxId))!;
-      const results = [];
+      const results: Array<{ uid: number; modseq: number }> = [];
       for (let i = 0; i < 5; i++) {
         results.push(...(await store.messages.insert({ blobId: `blob${i}`, size: 10, structure }, [{ folderId: inboxId, flags: i === 0 ? ['\\Seen'] : [], internalDate: new Date(1_700_000_000_000 + i) }])));
       }
@@ -83,6 +83,7 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
       const changes = await store.messages.changesSince(inboxId, before.highestModseq);
       assert.deepEqual(changes.added, [1, 2, 3, 4, 5]);
       assert.deepEqual(changes.updated, []);
+      assert.equal(await store.messages.firstUnseenUid(inboxId), 2);
       const range = await store.messages.listRange(inboxId, 2, 4, 10);
       assert.deepEqual(range.map((m) => m.uid), [2, 3, 4]);
       assert.deepEqual(range[0]!.internalDate, new Date(1_700_000_000_001));
@@ -162,8 +163,13 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
     it('hands out \\Recent once', async () => {
       const folder = await store.folders.insert(mailboxId, 'Recent test', null);
       await store.messages.insert({ blobId: 'r1', size: 10, structure }, [{ folderId: folder.id, flags: [], internalDate: new Date() }]);
+      assert.equal(await store.folders.countRecent(folder.id), 1);
       assert.equal(await store.folders.claimRecent(folder.id), 0);
+      assert.equal(await store.folders.countRecent(folder.id), 0);
       assert.equal(await store.folders.claimRecent(folder.id), 1);
+      assert.equal(await store.messages.firstUnseenUid(folder.id), 1);
+      await store.messages.updateFlags(folder.id, [{ start: 1, end: 1 }], 'add', ['\\Seen']);
+      assert.equal(await store.messages.firstUnseenUid(folder.id), null);
     });
 
     it('chains the audit log', async () => {

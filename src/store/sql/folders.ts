@@ -142,6 +142,17 @@ export function createFolderRepository(ctx: SqlContext): FolderRepository {
       });
     },
 
+    async countRecent(folderId) {
+      const row = await db
+        .selectFrom('messages')
+        .innerJoin('folders', 'folders.id', 'messages.folder_id')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('messages.folder_id', '=', folderId)
+        .whereRef('messages.uid', '>', 'folders.recent_floor')
+        .executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+
     async claimRecent(folderId) {
       return ctx.write(async (trx) => {
         const row = await trx

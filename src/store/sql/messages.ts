@@ -151,11 +151,27 @@ export function createMessageRepository(ctx: SqlContext): MessageRepository {
     },
 
     async listUids(folderId) {
+      if (ctx.hot) return ctx.hot.listUids(folderId);
       const rows = await db.selectFrom('messages').select('uid').where('folder_id', '=', folderId).orderBy('uid').execute();
       return rows.map((r) => Number(r.uid));
     },
 
+    async firstUnseenUid(folderId) {
+      if (ctx.hot) return ctx.hot.firstUnseenUid(folderId);
+      // The predicate matches the partial index messages_unseen exactly.
+      const row = await db
+        .selectFrom('messages')
+        .select('uid')
+        .where('folder_id', '=', folderId)
+        .where(sql<boolean>`(flags & 1) = 0`)
+        .orderBy('uid')
+        .limit(1)
+        .executeTakeFirst();
+      return row ? Number(row.uid) : null;
+    },
+
     async listRange(folderId, startUid, endUid, limit) {
+      if (ctx.hot) return ctx.hot.listRange(folderId, startUid, endUid, limit);
       let query = db
         .selectFrom('messages')
         .selectAll()

@@ -96,6 +96,13 @@ export function createMigrations(dialect: SqlDialectName): Record<string, Migrat
           .execute();
         await db.schema.createIndex('messages_modseq').on('messages').columns(['folder_id', 'modseq']).execute();
         await db.schema.createIndex('messages_body').on('messages').column('body_id').execute();
+        // SELECT's [UNSEEN n] and SEARCH UNSEEN look up unseen messages without scanning the folder.
+        await db.schema
+          .createIndex('messages_unseen')
+          .on('messages')
+          .columns(['folder_id', 'uid'])
+          .where(sql<boolean>`(flags & 1) = 0`)
+          .execute();
         await db.schema
           .createTable('expunged')
           .addColumn('folder_id', 'integer', (c) => c.notNull())

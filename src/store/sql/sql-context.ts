@@ -1,14 +1,22 @@
 // What the SQL repositories share: the Kysely handle and the write-transaction helper that records
 // change events with the data they describe, so a committed change is never left unannounced.
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { ChangeEvent, Folder } from '../../mail/types.ts';
+import type { ChangeEvent, Folder, MessageMeta } from '../../mail/types.ts';
 import type { Database } from './schema.ts';
 import { UserError } from '../../errors.ts';
 
 export type Tx = Transaction<Database>;
 
+/** Hot-path reads a backend may serve faster than through the query builder. */
+export interface HotReads {
+  listUids(folderId: number): number[];
+  listRange(folderId: number, startUid: number, endUid: number, limit: number): MessageMeta[];
+  firstUnseenUid(folderId: number): number | null;
+}
+
 export interface SqlContext {
   readonly db: Kysely<Database>;
+  readonly hot?: HotReads;
   write<T>(work: (trx: Tx, events: ChangeEvent[]) => Promise<T>): Promise<T>;
 }
 

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely';
 import type { ChangeEvent } from '../../mail/types.ts';
 import type { Store } from '../store.ts';
 import type { Database } from './schema.ts';
-import type { SqlContext, Tx } from './sql-context.ts';
+import type { HotReads, SqlContext, Tx } from './sql-context.ts';
 import { createAccountRepository } from './accounts.ts';
 import { createFolderRepository } from './folders.ts';
 import { createMessageRepository } from './messages.ts';
@@ -25,10 +25,10 @@ export class SqlStore implements Store {
   readonly #emitter = new EventEmitter();
   #lastEventId = 0;
 
-  constructor(db: Kysely<Database>) {
+  constructor(db: Kysely<Database>, hot?: HotReads) {
     this.#db = db;
     this.#emitter.setMaxListeners(0);
-    const ctx: SqlContext = { db, write: (work) => this.#write(work) };
+    const ctx: SqlContext = { db, hot, write: (work) => this.#write(work) };
     this.accounts = createAccountRepository(ctx);
     this.folders = createFolderRepository(ctx);
     this.messages = createMessageRepository(ctx);
