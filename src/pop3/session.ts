@@ -60,7 +60,11 @@ export class Pop3Session {
 
   /** A multi-line response body (RFC 1939 §3): dot-stuffed and terminated on the way out. */
   async sendMultiline(body: Readable): Promise<void> {
-    await pipeline(body, new DotStuffer(), this.#socket, { end: false });
+    // Written chunk by chunk rather than piped into the socket: a pipeline into a socket that stays
+    // open would leave its listeners on the socket after every reply.
+    await pipeline(body, new DotStuffer(), async (stuffed: AsyncIterable<Buffer>) => {
+      for await (const chunk of stuffed) await this.#write(chunk);
+    });
   }
 
   /** The message with this RFC 1939 message number, unless it is unknown or marked deleted. */
@@ -82,7 +86,7 @@ export class Pop3Session {
     this.#socket.end();
   }
 
-  #write(text: string): Promise<void> {
+  #write(text: string | Buffer): Promise<void> {
     return new Promise((resolve) => {
       if (this.#socket.destroyed || !this.#socket.writable) return resolve();
       if (this.#socket.write(text)) return resolve();
