@@ -5,7 +5,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestAccount, type TestServer } from '../helpers/harness.ts';
-import { WireSocket } from '../helpers/wire-socket.ts';
+import { WireSocket, imapLoginReply } from '../helpers/wire-socket.ts';
 import { SmtpWire, authPlain } from '../helpers/smtp-wire.ts';
 import { Pop3Wire } from '../helpers/pop3-wire.ts';
 import { connectImap } from '../helpers/clients.ts';
@@ -31,19 +31,7 @@ async function imapSession(user: string, pass: string): Promise<WireSocket> {
   for (;;) if ((await wire.readLine()).startsWith('a2 OK')) return wire;
 }
 
-async function imapLoginReply(user: string, pass: string): Promise<string> {
-  const wire = await WireSocket.tls(server.ports.imaps, server.ca);
-  try {
-    await wire.readLine();
-    wire.write(`a1 LOGIN ${user} ${pass}\r\n`);
-    for (;;) {
-      const line = await wire.readLine();
-      if (line.startsWith('a1 ')) return line;
-    }
-  } finally {
-    wire.destroy();
-  }
-}
+const imapLogin = (user: string, pass: string) => imapLoginReply(server.ports.imaps, server.ca, user, pass);
 
 /** Reads lines until the server closes the connection; returns them. */
 async function linesUntilClosed(wire: WireSocket, timeoutMs: number): Promise<string[]> {
@@ -92,14 +80,14 @@ test('a new key closes the IMAP, POP3 and SMTP sessions of the old key promptly;
     assert.ok(elapsed < PROMPTLY_MS, `closed after ${elapsed} ms`);
 
     // The old key is refused everywhere; the new one works.
-    assert.match(await imapLoginReply(account.klantnummer, oldKey), /^a1 NO \[AUTHENTICATIONFAILED\] /);
+    assert.match(await imapLogin(account.klantnummer, oldKey), /^a1 NO \[AUTHENTICATIONFAILED\] /);
     const smtpOld = await SmtpWire.tls(server.ports.smtps, server.ca);
     await smtpOld.expect('EHLO client.test', 250);
     assert.equal((await smtpOld.command(`AUTH PLAIN ${authPlain(account.klantnummer, oldKey)}`)).code, 535);
     await smtpOld.expect(`AUTH PLAIN ${authPlain(account.klantnummer, newKey)}`, 235);
     smtpOld.destroy();
     await assert.rejects(Pop3Wire.login(server.ports.pop3s, server.ca, account.klantnummer, oldKey), /-ERR \[AUTH\]/);
-    assert.match(await imapLoginReply(account.klantnummer, newKey), /^a1 OK /);
+    assert.match(await imapLogin(account.klantnummer, newKey), /^a1 OK /);
     const pop3New = await Pop3Wire.login(server.ports.pop3s, server.ca, account.klantnummer, newKey);
     await pop3New.quit();
     account = { ...account, key: newKey };

@@ -6,7 +6,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestAccount, type TestServer } from '../helpers/harness.ts';
-import { WireSocket } from '../helpers/wire-socket.ts';
+import { imapLoginReply } from '../helpers/wire-socket.ts';
 import { SmtpWire, authPlain } from '../helpers/smtp-wire.ts';
 import { Pop3Wire } from '../helpers/pop3-wire.ts';
 import { sleep } from '../helpers/async.ts';
@@ -21,20 +21,7 @@ before(async () => {
 });
 after(() => server.close());
 
-/** One IMAP LOGIN on a fresh connection: the tagged reply. */
-async function imapLogin(user: string, pass: string): Promise<string> {
-  const wire = await WireSocket.tls(server.ports.imaps, server.ca);
-  try {
-    await wire.readLine();
-    wire.write(`a1 LOGIN ${user} ${pass}\r\n`);
-    for (;;) {
-      const line = await wire.readLine();
-      if (line.startsWith('a1 ')) return line;
-    }
-  } finally {
-    wire.destroy();
-  }
-}
+const imapLogin = (user: string, pass: string) => imapLoginReply(server.ports.imaps, server.ca, user, pass);
 
 async function smtpLogin(user: string, pass: string): Promise<{ code: number; text: string }> {
   const client = await SmtpWire.tls(server.ports.smtps, server.ca);

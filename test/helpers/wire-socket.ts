@@ -178,3 +178,18 @@ export class WireSocket {
     this.socket.destroy();
   }
 }
+
+/** One IMAP LOGIN on a fresh TLS connection; resolves with the tagged reply line. */
+export async function imapLoginReply(port: number, ca: Buffer, user: string, pass: string): Promise<string> {
+  const wire = await WireSocket.tls(port, ca);
+  try {
+    await wire.readLine();
+    wire.write(`a1 LOGIN ${user} ${pass}\r\n`);
+    for (;;) {
+      const line = await wire.readLine();
+      if (line.startsWith('a1 ')) return line;
+    }
+  } finally {
+    wire.destroy();
+  }
+}
