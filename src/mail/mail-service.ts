@@ -15,6 +15,7 @@ import {
   SYSTEM_FLAGS,
   type AppendOptions,
   type ChangeEvent,
+  type Delivery,
   type Folder,
   type MailService,
   type MessageMeta,
@@ -146,11 +147,7 @@ export class StoreMailService implements MailService {
     }
   }
 
-  async deliver(
-    mailboxIds: number[],
-    message: MessageSource,
-    options: { prefix?: Buffer; validate?: (structure: MessageStructure) => void } = {},
-  ) {
+  async deliver(mailboxIds: number[], message: MessageSource, options: Parameters<MailService['deliver']>[2] = {}): Promise<Delivery[]> {
     const targets: Array<{ mailboxId: number; folderId: number }> = [];
     for (const mailboxId of new Set(mailboxIds)) {
       const inbox = await this.#store.folders.find(mailboxId, 'INBOX');
@@ -161,11 +158,14 @@ export class StoreMailService implements MailService {
     try {
       options.validate?.(structure);
       const internalDate = new Date();
+      const deliveries = (results: Array<{ folderId: number; uid: number }>) =>
+        results.map((r, index) => ({ mailboxId: targets[index]!.mailboxId, folderId: r.folderId, uid: r.uid }));
       const results = await this.#store.messages.insert(
         { blobId, size, structure },
         targets.map((t) => ({ folderId: t.folderId, flags: [], internalDate })),
+        options.audit && ((delivered) => options.audit!(deliveries(delivered))),
       );
-      return results.map((r, index) => ({ mailboxId: targets[index]!.mailboxId, folderId: r.folderId, uid: r.uid }));
+      return deliveries(results);
     } catch (error) {
       await this.#deleteBlobs([blobId]);
       throw error;

@@ -61,8 +61,9 @@ export class SubmissionService {
     const queueId = randomBytes(8).toString('hex').toUpperCase();
     const prefix = this.#traceHeaders(submission, queueId);
     let messageId: string | null = null;
+    const logged = { queueId, recipients: recipients.map((r) => r.address) };
     try {
-      const delivered = await this.#mail.deliver(
+      await this.#mail.deliver(
         recipients.map((r) => r.id),
         submission.message,
         {
@@ -71,23 +72,24 @@ export class SubmissionService {
             checkFromHeader(sender, structure);
             messageId = structure.envelope.messageId;
           },
+          // SPEC R22: the send and every receipt are logged in the delivery's own transaction.
+          audit: (delivered) => [
+            {
+              actor: sender.address,
+              action: 'message.submit',
+              mailboxId: sender.id,
+              remoteAddress: submission.trace.remoteAddress,
+              detail: { ...logged, messageId },
+            },
+            ...delivered.map((entry) => ({
+              actor: sender.address,
+              action: 'message.receive',
+              mailboxId: entry.mailboxId,
+              detail: { queueId, messageId, folderId: entry.folderId, uid: entry.uid },
+            })),
+          ],
         },
       );
-      await this.#audit.record({
-        actor: sender.address,
-        action: 'message.submit',
-        mailboxId: sender.id,
-        remoteAddress: submission.trace.remoteAddress,
-        detail: { queueId, messageId, recipients: recipients.map((r) => r.address) },
-      });
-      for (const entry of delivered) {
-        await this.#audit.record({
-          actor: sender.address,
-          action: 'message.receive',
-          mailboxId: entry.mailboxId,
-          detail: { queueId, messageId, folderId: entry.folderId, uid: entry.uid },
-        });
-      }
       return { messageId, queueId };
     } catch (error) {
       await this.#audit.record({
@@ -95,7 +97,7 @@ export class SubmissionService {
         action: 'message.submit.failure',
         mailboxId: sender.id,
         remoteAddress: submission.trace.remoteAddress,
-        detail: { queueId, recipients: recipients.map((r) => r.address), reason: (error as Error).message },
+        detail: { ...logged, reason: (error as Error).message },
       });
       throw error;
     }

@@ -2,6 +2,7 @@
 // "Mailbox" is the manual's word for an account (address + klantnummer); an IMAP mailbox is a "folder".
 import type { Readable } from 'node:stream';
 import type { MessageStructure } from './mime/types.ts';
+import type { AuditEntry } from '../store/store.ts';
 
 export const SYSTEM_FLAGS = ['\\Seen', '\\Answered', '\\Flagged', '\\Deleted', '\\Draft'] as const;
 export type SystemFlag = (typeof SYSTEM_FLAGS)[number];
@@ -83,6 +84,12 @@ export type SearchKey =
   | { type: 'or'; left: SearchKey; right: SearchKey }
   | { type: 'and'; keys: SearchKey[] };
 
+export interface Delivery {
+  mailboxId: number;
+  folderId: number;
+  uid: number;
+}
+
 /** Message bytes as a buffer or a stream of chunks (a socket literal, an SMTP DATA stream). */
 export type MessageSource = Buffer | AsyncIterable<Buffer> | Readable;
 
@@ -128,12 +135,17 @@ export interface MailService {
   append(folderId: number, message: MessageSource, options?: AppendOptions): Promise<AppendResult>;
   /** Delivers one message into the INBOX of each mailbox, durably and atomically (all or none).
    * `prefix` (trace headers) is stored in front of the message; `validate` may refuse it after the
-   * whole message was read and parsed, before anything is committed. */
+   * whole message was read and parsed, before anything is committed; the audit records `audit`
+   * returns are committed together with the delivery. */
   deliver(
     mailboxIds: number[],
     message: MessageSource,
-    options?: { prefix?: Buffer; validate?: (structure: MessageStructure) => void },
-  ): Promise<Array<{ mailboxId: number; folderId: number; uid: number }>>;
+    options?: {
+      prefix?: Buffer;
+      validate?: (structure: MessageStructure) => void;
+      audit?: (delivered: Delivery[]) => AuditEntry[];
+    },
+  ): Promise<Delivery[]>;
 
   /** The lowest UID of a message without \Seen, or null (SELECT's [UNSEEN n]). */
   firstUnseenUid(folderId: number): Promise<number | null>;

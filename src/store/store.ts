@@ -53,6 +53,13 @@ export interface NewBody {
   structure: MessageStructure;
 }
 
+export interface DeliveredMessage {
+  folderId: number;
+  uid: number;
+  uidValidity: number;
+  modseq: number;
+}
+
 export interface NewMessage {
   folderId: number;
   flags: string[];
@@ -60,8 +67,9 @@ export interface NewMessage {
 }
 
 export interface MessageRepository {
-  /** One body, delivered into one or more folders atomically. */
-  insert(body: NewBody, targets: NewMessage[]): Promise<Array<{ folderId: number; uid: number; uidValidity: number; modseq: number }>>;
+  /** One body, delivered into one or more folders atomically, with the audit records `audit`
+   * derives from the result committed in the same transaction. */
+  insert(body: NewBody, targets: NewMessage[], audit?: (delivered: DeliveredMessage[]) => AuditEntry[]): Promise<DeliveredMessage[]>;
   getBody(bodyId: number): Promise<(NewBody & { id: number }) | null>;
   listUids(folderId: number): Promise<number[]>;
   /** The lowest UID without \Seen, or null (an index lookup, never a folder scan). */

@@ -2,8 +2,8 @@
 // so removing or editing a row breaks the chain.
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
-import type { AuditRepository, AuditRecord } from '../store.ts';
-import type { SqlContext } from './sql-context.ts';
+import type { AuditEntry, AuditRepository, AuditRecord } from '../store.ts';
+import type { SqlContext, Tx } from './sql-context.ts';
 import type { Database } from './schema.ts';
 
 const GENESIS = '0'.repeat(64);
@@ -32,38 +32,40 @@ const toRecord = (row: Selectable<Database['audit_log']>): AuditRecord => ({
   hash: row.hash,
 });
 
+/** Appends one record inside the caller's transaction, so an event and its audit record commit
+ * together (a delivery and its "receipt" entries, for example). */
+export async function appendAuditRecord(trx: Tx, entry: AuditEntry): Promise<AuditRecord> {
+  const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
+  const prevHash = last?.hash ?? GENESIS;
+  const record = {
+    at: new Date(),
+    actor: entry.actor,
+    action: entry.action,
+    mailboxId: entry.mailboxId ?? null,
+    remoteAddress: entry.remoteAddress ?? null,
+    detail: entry.detail ?? null,
+  };
+  const hash = auditHash(prevHash, record);
+  const row = await trx
+    .insertInto('audit_log')
+    .values({
+      at: record.at.getTime(),
+      actor: record.actor,
+      action: record.action,
+      mailbox_id: record.mailboxId,
+      remote_address: record.remoteAddress,
+      detail: record.detail ? JSON.stringify(record.detail) : null,
+      prev_hash: prevHash,
+      hash,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toRecord(row);
+}
+
 export function createAuditRepository(ctx: SqlContext): AuditRepository {
   return {
-    async append(entry) {
-      return ctx.write(async (trx) => {
-        const last = await trx.selectFrom('audit_log').select('hash').orderBy('id', 'desc').limit(1).executeTakeFirst();
-        const prevHash = last?.hash ?? GENESIS;
-        const record = {
-          at: new Date(),
-          actor: entry.actor,
-          action: entry.action,
-          mailboxId: entry.mailboxId ?? null,
-          remoteAddress: entry.remoteAddress ?? null,
-          detail: entry.detail ?? null,
-        };
-        const hash = auditHash(prevHash, record);
-        const row = await trx
-          .insertInto('audit_log')
-          .values({
-            at: record.at.getTime(),
-            actor: record.actor,
-            action: record.action,
-            mailbox_id: record.mailboxId,
-            remote_address: record.remoteAddress,
-            detail: record.detail ? JSON.stringify(record.detail) : null,
-            prev_hash: prevHash,
-            hash,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        return toRecord(row);
-      });
-    },
+    append: (entry) => ctx.write((trx) => appendAuditRecord(trx, entry)),
 
     async list(filter) {
       let query = ctx.db.selectFrom('audit_log').selectAll().orderBy('id').limit(filter.limit ?? 1000);

@@ -8,6 +8,7 @@ import { applyFlagUpdate, decodeFlags, DELETED, encodeFlags, keywordsColumn, SEE
 import { normaliseRanges, rangesContain } from '../uid-ranges.ts';
 import { lockFolder, type SqlContext, type Tx } from './sql-context.ts';
 import { addBodyReferences, releaseBodies } from './bodies.ts';
+import { appendAuditRecord } from './audit.ts';
 import type { Database } from './schema.ts';
 
 type MessageRow = Selectable<Database['messages']>;
@@ -119,7 +120,7 @@ export function createMessageRepository(ctx: SqlContext): MessageRepository {
   }
 
   return {
-    async insert(body, targets) {
+    async insert(body, targets, audit) {
       return ctx.write(async (trx, events) => {
         const { id: bodyId } = await trx
           .insertInto('bodies')
@@ -140,6 +141,7 @@ export function createMessageRepository(ctx: SqlContext): MessageRepository {
           events.push({ type: 'folder', mailboxId: folder.mailboxId, folderId: folder.id, modseq });
           results.push({ folderId: folder.id, uid, uidValidity: folder.uidValidity, modseq });
         }
+        for (const entry of audit?.(results) ?? []) await appendAuditRecord(trx, entry);
         return results;
       });
     },

@@ -1,0 +1,35 @@
+// How busy the machine is while the figures are taken. The SMTPS figure is bound by fsync (every
+// accepted message is synced to disk), and other work on this shared 2-core machine and its disk
+// moves it by a factor of two between back-to-back runs; these two numbers, printed beside it,
+// say whether a run was quiet.
+import { open, rm } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { percentile } from './stats.ts';
+
+export function loadAverage(): string {
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+}
+
+/** Median time of a 4 KB write + fsync in `dir`, over `count` tries. */
+export async function fsyncLatencyMs(dir: string, count = 50): Promise<number> {
+  const path = join(dir, 'fsync-probe');
+  const file = await open(path, 'w');
+  const block = Buffer.alloc(4096, 1);
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const started = performance.now();
+      await file.write(block, 0, block.length, i * block.length);
+      await file.sync();
+      times.push(performance.now() - started);
+    }
+  } finally {
+    await file.close();
+    await rm(path, { force: true });
+  }
+  times.sort((a, b) => a - b);
+  return percentile(times, 50);
+}
