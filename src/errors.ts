@@ -30,7 +30,3 @@ export class TemporaryError extends Error {
     this.name = 'TemporaryError';
   }
 }
-
-export function isUserError(error: unknown): error is UserError {
-  return error instanceof UserError;
-}

@@ -51,10 +51,6 @@ export class StoreMailService implements MailService {
     this.#maxMessageBytes = options.maxMessageBytes;
   }
 
-  get maxMessageBytes(): number {
-    return this.#maxMessageBytes;
-  }
-
   listFolders(mailboxId: number): Promise<Folder[]> {
     return this.#store.folders.list(mailboxId);
   }

@@ -11,9 +11,47 @@ import type { Database as Schema } from './sql/schema.ts';
 const FOREIGN_CHANGE_POLL_MS = 200;
 const PRUNE_EVERY_MS = 60_000;
 
-export interface SqliteStore extends SqlStore {
+export class SqliteStore extends SqlStore {
+  readonly #sqlite: Database.Database;
+  readonly #closeHotReads: () => void;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(sqlite: Database.Database, db: Kysely<Schema>, hot: ReturnType<typeof openSqliteHotReads>) {
+    super(db, hot);
+    this.#sqlite = sqlite;
+    this.#closeHotReads = hot.close;
+  }
+
   /** Starts watching for changes other processes commit (the server does; one-shot CLI runs don't). */
-  watchForeignChanges(): void;
+  watchForeignChanges(): void {
+    if (this.#timer) return;
+    // PRAGMA data_version changes only when another connection commits: a cheap check that lets
+    // this process skip querying change_events while nothing happens elsewhere.
+    let version = this.#dataVersion();
+    let lastPrune = Date.now();
+    this.#timer = setInterval(() => {
+      const current = this.#dataVersion();
+      if (current !== version) {
+        version = current;
+        void this.pollForeignChanges().catch(() => {});
+      }
+      if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+        lastPrune = Date.now();
+        void this.pruneChangeEvents().catch(() => {});
+      }
+    }, FOREIGN_CHANGE_POLL_MS);
+    this.#timer.unref();
+  }
+
+  override async close(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#closeHotReads();
+    await super.close();
+  }
+
+  #dataVersion(): number {
+    return this.#sqlite.pragma('data_version', { simple: true }) as number;
+  }
 }
 
 export async function openSqliteStore(file: string): Promise<SqliteStore> {
@@ -23,37 +61,8 @@ export async function openSqliteStore(file: string): Promise<SqliteStore> {
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new BetterSqliteDialect(sqlite) });
   await migrate(db);
-  const hot = openSqliteHotReads(file);
-  const store = new SqlStore(db, hot) as SqliteStore;
+  const store = new SqliteStore(sqlite, db, openSqliteHotReads(file));
   await store.init();
-
-  let timer: NodeJS.Timeout | null = null;
-  store.watchForeignChanges = () => {
-    if (timer) return;
-    // PRAGMA data_version changes only when another connection commits: a cheap check that lets
-    // this process skip querying change_events while nothing happens elsewhere.
-    let version = sqlite.pragma('data_version', { simple: true }) as number;
-    let lastPrune = Date.now();
-    timer = setInterval(() => {
-      const current = sqlite.pragma('data_version', { simple: true }) as number;
-      const now = Date.now();
-      if (current !== version) {
-        version = current;
-        void store.pollForeignChanges().catch(() => {});
-      }
-      if (now - lastPrune > PRUNE_EVERY_MS) {
-        lastPrune = now;
-        void store.pruneChangeEvents().catch(() => {});
-      }
-    }, FOREIGN_CHANGE_POLL_MS);
-    timer.unref();
-  };
-  const close = store.close.bind(store);
-  store.close = async () => {
-    if (timer) clearInterval(timer);
-    hot.close();
-    await close();
-  };
   return store;
 }
 
