@@ -6,8 +6,17 @@ import { join, resolve } from 'node:path';
 
 const REPO_ROOT = new URL('../..', import.meta.url).pathname;
 
-/** ZORGPOST_CORPUS_DIR, else the corpus beside the repository (../shared/corpus). */
-export const CORPUS_DIR = process.env.ZORGPOST_CORPUS_DIR ?? resolve(REPO_ROOT, '../shared/corpus');
+/** ZORGPOST_CORPUS_DIR, else the corpus beside the repository (../shared/corpus), else the
+ * workplace's shared folder (a CI clone may live anywhere on the machine). */
+export const CORPUS_DIR =
+  process.env.ZORGPOST_CORPUS_DIR ??
+  [resolve(REPO_ROOT, '../shared/corpus'), '/work/shared/corpus'].find((dir) => existsSync(join(dir, 'index.json'))) ??
+  resolve(REPO_ROOT, '../shared/corpus');
+
+// CI sets ZORGPOST_REQUIRE_CORPUS=1: there a missing corpus is a failure, never a silent skip.
+if (process.env.ZORGPOST_REQUIRE_CORPUS === '1' && !existsSync(join(CORPUS_DIR, 'index.json'))) {
+  throw new Error(`ZORGPOST_REQUIRE_CORPUS is set but no corpus is at ${CORPUS_DIR}; set ZORGPOST_CORPUS_DIR`);
+}
 
 export interface CorpusEntry {
   file: string;

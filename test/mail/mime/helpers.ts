@@ -3,8 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { StructureParser } from '../../../src/mail/mime/structure-parser.ts';
 import type { MessageStructure, MimePart } from '../../../src/mail/mime/types.ts';
+import { CORPUS_DIR as CORPUS_ROOT, corpusUnavailable } from '../../helpers/corpus.ts';
 
-export const CORPUS_DIR = new URL('../../../../shared/corpus/messages/', import.meta.url).pathname;
+export const CORPUS_DIR = `${CORPUS_ROOT}/messages/`;
+
+/** node:test options that skip a corpus test, with the reason, where the corpus is missing. */
+export const corpusSkip = { skip: corpusUnavailable() };
 
 export interface CorpusEntry {
   file: string;
