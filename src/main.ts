@@ -1,5 +1,6 @@
 // Wiring only (STYLE §1): storage → services → protocol front-ends. No globals; the CLI and the
 // tests call these two functions.
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { join } from 'node:path';
@@ -8,9 +9,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config/schema.ts';
 import { openSqliteStore, type SqliteStore } from './store/sqlite.ts';
 import { FileBlobStore } from './store/blob-store.ts';
+import { lockDataDir } from './store/data-dir-lock.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { IdentityService } from './identity/identity-service.ts';
-import { KeyAuthenticator } from './identity/authenticator.ts';
+import { KeyAuthenticator, normaliseAddress } from './identity/authenticator.ts';
 import { StoreMailService } from './mail/mail-service.ts';
 import { SubmissionService } from './mail/submission.ts';
 import { ensureLocalCertificates } from './tls/local-ca.ts';
@@ -19,11 +21,13 @@ import { createSubmissionServers } from './smtp/submission-server.ts';
 import { createImapService } from './imap/server.ts';
 import { createPop3Service } from './pop3/server.ts';
 import { createWebServer } from './web/server.ts';
+import { limitConnections } from './net/connection-limits.ts';
 
 export interface Services {
   config: Config;
   logger: Logger;
   store: SqliteStore;
+  blobs: FileBlobStore;
   audit: AuditLog;
   identity: IdentityService;
   mail: StoreMailService;
@@ -32,9 +36,18 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** Whether the data directory already holds a Zorgpost database. */
+export function hasDatabase(config: Config): boolean {
+  return existsSync(databaseFile(config));
+}
+
+function databaseFile(config: Config): string {
+  return join(config.dataDir, 'zorgpost.db');
+}
+
 export async function openServices(config: Config, logger: Logger): Promise<Services> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
-  const store = await openSqliteStore(join(config.dataDir, 'zorgpost.db'));
+  const store = await openSqliteStore(databaseFile(config));
   const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
   const audit = new AuditLog(store, logger);
   const mail = new StoreMailService({ store, blobs, logger, maxMessageBytes: config.limits.maxMessageBytes });
@@ -42,6 +55,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     config,
     logger,
     store,
+    blobs,
     audit,
     identity: new IdentityService(store, audit),
     mail,
@@ -71,12 +85,38 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, logger: Logger): Promise<RunningServer> {
-  const services = await openServices(config, logger);
-  services.store.watchForeignChanges();
-  const { tls, caFile, created } = await tlsSetup(config);
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  // Everything acquired is released in reverse order, on close or when starting fails halfway.
+  const cleanups: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => logger.warn({ err: error }, 'shutdown step failed'));
+  };
+  try {
+    const lock = await lockDataDir(config.dataDir);
+    cleanups.push(() => lock.release());
+    const services = await openServices(config, logger);
+    cleanups.push(() => services.close());
+    const { tls, caFile, created } = await tlsSetup(config);
+    await services.blobs.removeUnfinished();
+    services.store.watchForeignChanges();
+    const listeners = await startListeners(config, logger, services, tls, cleanups);
+    return { services, listeners, caFile, createdTlsFiles: created, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function startListeners(
+  config: Config,
+  logger: Logger,
+  services: Services,
+  tls: SecureContextOptions,
+  cleanups: Array<() => Promise<void>>,
+): Promise<Listener[]> {
   const { mail, auth } = services;
+  const { ports, listenAddress } = config;
   const listeners: Listener[] = [];
-  const closers: Array<() => Promise<void>> = [];
 
   const smtp = createSubmissionServers({
     submission: services.submission,
@@ -85,59 +125,47 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     hostname: config.hostname,
     tls,
     maxMessageBytes: config.limits.maxMessageBytes,
+    limits: config.limits,
     onChange: (listener) => mail.onChange(listener),
   });
-  closers.push(() => smtp.close());
-  const imap = createImapService({ mail, auth, logger: logger.child({ component: 'imap' }), hostname: config.hostname, maxMessageSize: config.limits.maxMessageBytes });
-  closers.push(() => imap.close());
-  const pop3 = createPop3Service({ mail, auth, logger: logger.child({ component: 'pop3' }), hostname: config.hostname });
-  closers.push(() => pop3.close());
-  const web = createWebServer({
-    tls,
-    logger,
-    hostname: config.hostname,
-    health: async () => ({ ok: true, detail: { listeners: listeners.map((l) => l.name) } }),
-  });
+  cleanups.push(() => smtp.close());
+  if (ports.smtps) listeners.push(await listen('smtps', smtp.smtps.server as Server, ports.smtps, listenAddress));
+  if (ports.submission) listeners.push(await listen('submission', smtp.starttls.server as Server, ports.submission, listenAddress));
 
-  try {
-    const { ports } = config;
-    if (ports.smtps) listeners.push(await listen('smtps', smtp.smtps.server as Server, ports.smtps, config.listenAddress));
-    if (ports.submission) listeners.push(await listen('submission', smtp.starttls.server as Server, ports.submission, config.listenAddress));
-    if (ports.imaps) {
-      const server = tlsServer(tls, logger, (socket) => imap.handleConnection(socket, { remoteAddress: remote(socket), secure: true }));
-      closers.push(() => closeServer(server));
-      listeners.push(await listen('imaps', server, ports.imaps, config.listenAddress));
-    }
-    if (ports.pop3s) {
-      const server = tlsServer(tls, logger, (socket) => pop3.handleConnection(socket, { remoteAddress: remote(socket), secure: true }));
-      closers.push(() => closeServer(server));
-      listeners.push(await listen('pop3s', server, ports.pop3s, config.listenAddress));
-    }
-    if (ports.https) {
-      await web.listen({ port: ports.https, host: config.listenAddress }).catch(async (error: NodeJS.ErrnoException) => {
-        if (!isFamilyError(error)) throw error;
-        await web.listen({ port: ports.https, host: '0.0.0.0' });
-      });
-      const address = web.server.address();
-      listeners.push({ name: 'https', port: typeof address === 'object' && address ? address.port : ports.https, address: config.listenAddress });
-    }
-    closers.push(() => web.close());
-  } catch (error) {
-    await Promise.allSettled(closers.map((close) => close()));
-    await services.close();
-    throw error;
+  const imap = createImapService({ mail, auth, logger: logger.child({ component: 'imap' }), hostname: config.hostname, maxMessageSize: config.limits.maxMessageBytes });
+  cleanups.push(() => imap.close());
+  if (ports.imaps) {
+    const server = tlsServer(tls, config, logger, (socket) => imap.handleConnection(socket, { remoteAddress: remote(socket), secure: true }));
+    cleanups.push(() => closeServer(server));
+    listeners.push(await listen('imaps', server, ports.imaps, listenAddress));
   }
 
-  return {
-    services,
-    listeners,
-    caFile,
-    createdTlsFiles: created,
-    async close() {
-      await Promise.allSettled(closers.map((close) => close()));
-      await services.close();
-    },
-  };
+  const pop3 = createPop3Service({ mail, auth, logger: logger.child({ component: 'pop3' }), hostname: config.hostname });
+  cleanups.push(() => pop3.close());
+  if (ports.pop3s) {
+    const server = tlsServer(tls, config, logger, (socket) => pop3.handleConnection(socket, { remoteAddress: remote(socket), secure: true }));
+    cleanups.push(() => closeServer(server));
+    listeners.push(await listen('pop3s', server, ports.pop3s, listenAddress));
+  }
+
+  if (ports.https) {
+    const web = createWebServer({
+      tls,
+      logger,
+      hostname: config.hostname,
+      ports,
+      health: async () => ({ ok: true, detail: { listeners: listeners.map((l) => l.name) } }),
+    });
+    cleanups.push(() => web.close());
+    limitConnections(web.server, config.limits, logger);
+    await web.listen({ port: ports.https, host: listenAddress }).catch(async (error: NodeJS.ErrnoException) => {
+      if (!isFamilyError(error)) throw error;
+      await web.listen({ port: ports.https, host: '0.0.0.0' });
+    });
+    const address = web.server.address();
+    listeners.push({ name: 'https', port: typeof address === 'object' && address ? address.port : ports.https, address: listenAddress });
+  }
+  return listeners;
 }
 
 async function tlsSetup(config: Config): Promise<{ tls: SecureContextOptions; caFile: string | null; created: string[] }> {
@@ -148,14 +176,25 @@ async function tlsSetup(config: Config): Promise<{ tls: SecureContextOptions; ca
   return { tls: await loadTlsOptions(files), caFile: files.caFile, created: files.created };
 }
 
-function tlsServer(tls: SecureContextOptions, logger: Logger, onSecure: (socket: import('node:tls').TLSSocket) => void): Server {
-  const server = createTlsServer({ ...tls, handshakeTimeout: 30_000 }, onSecure);
-  server.on('tlsClientError', (error) => logger.debug({ err: error }, 'TLS handshake failed'));
+function tlsServer(
+  tls: SecureContextOptions,
+  config: Config,
+  logger: Logger,
+  onSecure: (socket: import('node:tls').TLSSocket) => void,
+): Server {
+  const server = createTlsServer({ ...tls, handshakeTimeout: config.limits.tlsHandshakeSeconds * 1000 }, onSecure);
+  limitConnections(server, config.limits, logger);
+  // With a listener attached Node leaves the failed socket open (a handshake timeout included):
+  // closing it is this handler's job.
+  server.on('tlsClientError', (error, socket) => {
+    logger.debug({ err: error }, 'TLS handshake failed');
+    socket.destroy();
+  });
   return server;
 }
 
 function remote(socket: { remoteAddress?: string }): string {
-  return socket.remoteAddress ?? 'unknown';
+  return normaliseAddress(socket.remoteAddress ?? 'unknown');
 }
 
 function isFamilyError(error: NodeJS.ErrnoException): boolean {
@@ -183,7 +222,9 @@ async function listen(name: Listener['name'], server: Server, port: number, addr
   return { name, port: typeof bound === 'object' && bound ? bound.port : port, address };
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+/** Stops accepting connections. The protocol service closed next ends the open sessions; waiting
+ * here for them to end on their own would wait for that very step. */
+async function closeServer(server: Server): Promise<void> {
+  server.close();
 }
 

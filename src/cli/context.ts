@@ -5,7 +5,8 @@ import type { Command } from 'commander';
 import { pino, type Logger } from 'pino';
 import { loadConfig } from '../config/load.ts';
 import type { Config } from '../config/schema.ts';
-import { openServices, type Services } from '../main.ts';
+import { hasDatabase, openServices, type Services } from '../main.ts';
+import { UserError } from '../errors.ts';
 import type { Actor } from '../identity/identity-service.ts';
 
 export interface GlobalOptions {
@@ -27,10 +28,25 @@ export function cliLogger(config: Config): Logger {
   return pino({ level: config.log.level === 'info' ? 'warn' : config.log.level }, pino.destination(2));
 }
 
-export async function withServices<T>(command: Command, work: (services: Services, options: GlobalOptions) => Promise<T>): Promise<T> {
+/** Runs `work` on the services of the data directory. Only commands that may start a new
+ * installation (`create`) make a database where none is: anything else on a wrong --data would
+ * silently work on an empty one the server never reads. */
+export async function withServices<T>(
+  command: Command,
+  work: (services: Services, options: GlobalOptions) => Promise<T>,
+  { create = false }: { create?: boolean } = {},
+): Promise<T> {
   const options = globalOptions(command);
   const config = effectiveConfig(options);
+  const isNew = !hasDatabase(config);
+  if (isNew && !create) {
+    throw new UserError(
+      'NONEXISTENT',
+      `no Zorgpost data in ${config.dataDir}: give the right --data DIR (or ZORGPOST_DATA), or start with "zorgpost org add" or "zorgpost serve"`,
+    );
+  }
   const services = await openServices(config, cliLogger(config));
+  if (isNew) process.stderr.write(`Created a new Zorgpost data directory: ${config.dataDir}\n`);
   try {
     return await work(services, options);
   } finally {

@@ -9,6 +9,10 @@ import { registerMailbox } from './commands/mailbox.ts';
 import { registerKey } from './commands/key.ts';
 import { registerConfig } from './commands/config.ts';
 
+// The database holds key hashes, addresses and the audit log; message files are patient data.
+// Nothing Zorgpost creates is for other users of the machine, whatever the data directory's mode.
+process.umask(0o077);
+
 const program = new Command('zorgpost')
   .description('Zorgpost: secure e-mail for healthcare')
   .option('--data <dir>', 'data directory (default ./data, or ZORGPOST_DATA)')

@@ -1,6 +1,7 @@
 // Builds the effective configuration: schema defaults ← config file (JSON) ← environment ← command
 // line. Every problem is collected and reported together before anything starts (STYLE §8).
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { configSchema, type Config } from './schema.ts';
 
@@ -65,9 +66,8 @@ export function loadConfig(sources: ConfigSources = {}): Config {
   }
   if (problems.length || !result.success) throw new ConfigError(problems);
   const config = result.data;
-  if (Boolean(config.tls.certFile) !== Boolean(config.tls.keyFile)) {
-    throw new ConfigError(['tls: certFile and keyFile must be given together']);
-  }
+  const semantic = semanticProblems(config);
+  if (semantic.length) throw new ConfigError(semantic);
   return {
     ...config,
     dataDir: resolve(config.dataDir),
@@ -85,4 +85,17 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
     node = node[key] as Record<string, unknown>;
   }
   node[path[path.length - 1]!] = value;
+}
+
+/** What the schema cannot see field by field. */
+function semanticProblems(config: Config): string[] {
+  const problems: string[] = [];
+  if (Boolean(config.tls.certFile) !== Boolean(config.tls.keyFile)) problems.push('tls: certFile and keyFile must be given together');
+  if (isIP(config.listenAddress) === 0 && config.listenAddress !== 'localhost') {
+    problems.push(`listenAddress: "${config.listenAddress}" is not an IP address (use "::" for all, "127.0.0.1" for this machine only)`);
+  }
+  const byPort = new Map<number, string[]>();
+  for (const [name, port] of Object.entries(config.ports)) if (port !== 0) byPort.set(port, [...(byPort.get(port) ?? []), name]);
+  for (const [port, names] of byPort) if (names.length > 1) problems.push(`ports: ${names.join(' and ')} cannot share port ${port}`);
+  return problems;
 }

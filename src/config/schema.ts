@@ -30,6 +30,9 @@ export const configSchema = z
     limits: z
       .object({
         maxMessageBytes: z.number().int().positive().default(50 * 1024 * 1024).describe('Largest message accepted (SMTP SIZE, IMAP APPENDLIMIT)'),
+        maxConnections: z.number().int().positive().default(3000).describe('Open connections per listener'),
+        maxConnectionsPerAddress: z.number().int().positive().default(200).describe('Open connections per listener from one source address'),
+        tlsHandshakeSeconds: z.number().int().positive().default(30).describe('Time a new connection has to complete its TLS handshake'),
       })
       .strict()
       .prefault({}),

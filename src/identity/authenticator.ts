@@ -37,23 +37,29 @@ export class KeyAuthenticator implements Authenticator {
 
   async login(attempt: LoginAttempt): Promise<LoginResult> {
     const account = attempt.username.trim().toLowerCase();
-    const base = { actor: account, remoteAddress: attempt.remoteAddress };
+    const remoteAddress = normaliseAddress(attempt.remoteAddress);
+    const base = { actor: account, remoteAddress };
     const mailbox = await this.#findMailbox(account);
     // Throttled per mailbox, whichever of its login names (klantnummer or address) is used.
     const throttleKey = mailbox ? `mailbox:${mailbox.id}` : `name:${account}`;
-    const retryAfterSeconds = this.#throttle.retryAfter(throttleKey, attempt.remoteAddress);
+    const retryAfterSeconds = this.#throttle.retryAfter(throttleKey, remoteAddress);
     if (retryAfterSeconds > 0) {
       await this.#audit.record({ ...base, action: 'login.throttled', mailboxId: mailbox?.id ?? null, detail: { protocol: attempt.protocol } });
       return { ok: false, reason: 'throttled', retryAfterSeconds };
     }
     const keyId = mailbox ? await this.#check(mailbox, attempt.password) : null;
     if (!mailbox || keyId === null) {
-      this.#throttle.recordFailure(throttleKey, attempt.remoteAddress);
+      this.#throttle.recordFailure(throttleKey, remoteAddress);
       await this.#audit.record({ ...base, action: 'login.failure', mailboxId: mailbox?.id ?? null, detail: { protocol: attempt.protocol } });
       if (this.#failureDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#failureDelayMs));
       return { ok: false, reason: 'invalid' };
     }
     this.#throttle.recordSuccess(throttleKey);
+    const authzid = attempt.authzid?.trim().toLowerCase();
+    if (authzid && authzid !== mailbox.address && authzid !== mailbox.klantnummer) {
+      await this.#audit.record({ ...base, action: 'login.forbidden', mailboxId: mailbox.id, detail: { protocol: attempt.protocol, authzid } });
+      return { ok: false, reason: 'forbidden' };
+    }
     await this.#audit.record({ ...base, action: 'login.success', mailboxId: mailbox.id, detail: { protocol: attempt.protocol, keyId } });
     return { ok: true, mailbox, keyId };
   }
@@ -75,4 +81,9 @@ export class KeyAuthenticator implements Authenticator {
     this.#verified.set(cacheKey, { keyId: active.id, expires: Date.now() + CACHE_TTL_MS });
     return active.id;
   }
+}
+
+/** IPv4 clients of a dual-stack listener appear as ::ffff:a.b.c.d; count them as a.b.c.d. */
+export function normaliseAddress(address: string): string {
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice(7) : address;
 }

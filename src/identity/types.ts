@@ -28,11 +28,15 @@ export interface LoginAttempt {
   password: string;
   protocol: LoginProtocol;
   remoteAddress: string;
+  /** SASL authorisation identity (RFC 4616 §2), when the client gave one. Acting as another
+   * mailbox is not supported: it must name the mailbox that logs in. */
+  authzid?: string;
 }
 
 export type LoginResult =
   | { ok: true; mailbox: Mailbox; keyId: number }
   | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'forbidden' }
   | { ok: false; reason: 'throttled'; retryAfterSeconds: number };
 
 export interface Authenticator {

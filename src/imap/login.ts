@@ -7,15 +7,17 @@ import type { Session } from './session.ts';
 
 const MAX_FAILURES_PER_CONNECTION = 5;
 
-/** `authzid` is the SASL authorisation identity (RFC 4616 §2); acting as another mailbox is not
- * supported, so it must name the same mailbox as the login (or be empty). */
+/** `authzid` is the SASL authorisation identity (RFC 4616 §2); the Authenticator refuses one that
+ * names another mailbox. */
 export async function logIn(session: Session, username: string, password: string, authzid = ''): Promise<CommandResult> {
   const result = await session.services.auth.login({
     username,
     password,
     protocol: 'imap',
     remoteAddress: session.io.remoteAddress,
+    authzid,
   });
+  if (!result.ok && result.reason === 'forbidden') throw new ImapNoError('AUTHORIZATIONFAILED', 'Not authorised to act as that user');
   if (!result.ok) {
     session.failedLogins++;
     if (session.failedLogins >= MAX_FAILURES_PER_CONNECTION) void session.io.bye('Too many failed login attempts');
@@ -24,11 +26,6 @@ export async function logIn(session: Session, username: string, password: string
     }
     // RFC 5530 AUTHENTICATIONFAILED: the same text whether the name or the key was wrong.
     throw new ImapNoError('AUTHENTICATIONFAILED', 'Invalid credentials');
-  }
-  const wanted = authzid.toLowerCase();
-  const { mailbox } = result;
-  if (wanted !== '' && wanted !== mailbox.address.toLowerCase() && wanted !== mailbox.klantnummer && wanted !== username.toLowerCase()) {
-    throw new ImapNoError('AUTHORIZATIONFAILED', 'Not authorised to act as that user');
   }
   session.loggedIn(result.mailbox, result.keyId);
   session.logger.info({ mailboxId: result.mailbox.id }, 'imap login');

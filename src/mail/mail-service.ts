@@ -1,7 +1,7 @@
 // The mail service: folders and messages for every protocol front-end, on a Store and a BlobStore.
 // Message bytes are parsed (MIME structure, envelope) while they stream to the blob store, so a
 // message is read from the network once and never re-parsed to answer FETCH.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import type { BlobStore } from '../store/blob-store.ts';
 import type { Store } from '../store/store.ts';
@@ -12,6 +12,7 @@ import type { MessageStructure } from './mime/types.ts';
 import { canonicalFolderName, isDescendant, parentNames, validateFolderName } from './folder-names.ts';
 import { MessageMatcher, needsContent } from './search.ts';
 import {
+  DEFAULT_FOLDERS,
   SYSTEM_FLAGS,
   type AppendOptions,
   type ChangeEvent,
@@ -70,7 +71,16 @@ export class StoreMailService implements MailService {
     for (const parent of parentNames(canonical)) {
       if (!(await this.#store.folders.find(mailboxId, parent))) await this.#store.folders.insert(mailboxId, parent, null);
     }
-    return this.#store.folders.insert(mailboxId, canonical, specialUse);
+    return this.#store.folders.insert(mailboxId, canonical, specialUse ?? (await this.#vacantSpecialUse(mailboxId, canonical)));
+  }
+
+  /** A re-created "Sent", "Trash"… gets its special-use attribute back (RFC 6154) when no other
+   * folder holds it, so clients find it again after it was deleted. */
+  async #vacantSpecialUse(mailboxId: number, name: string): Promise<string | null> {
+    const specialUse = DEFAULT_FOLDERS.find((f) => f.name === name)?.specialUse ?? null;
+    if (!specialUse) return null;
+    const folders = await this.#store.folders.list(mailboxId);
+    return folders.some((f) => f.specialUse === specialUse) ? null : specialUse;
   }
 
   async deleteFolder(mailboxId: number, name: string): Promise<void> {
@@ -197,20 +207,26 @@ export class StoreMailService implements MailService {
   }
 
   async readBody(bodyId: number, range?: { start: number; end: number }): Promise<Buffer> {
-    return this.#blobs.read((await this.#body(bodyId)).blobId, range);
+    const { blobId } = await this.#body(bodyId);
+    try {
+      return await this.#blobs.read(blobId, range);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.#bodies.delete(bodyId);
+      throw new UserError('NONEXISTENT', 'The message has been deleted');
+    }
   }
 
-  openBody(bodyId: number, range?: { start: number; end: number }): Readable {
-    // The lookup is async but callers want a stream now: resolve inside a generator.
-    const body = () => this.#body(bodyId);
-    const blobs = this.#blobs;
-    return Readable.from(
-      (async function* () {
-        const { blobId } = await body();
-        yield* blobs.open(blobId, range);
-      })(),
-      { objectMode: false },
-    );
+  async openBody(bodyId: number, range?: { start: number; end: number }): Promise<Readable> {
+    const { blobId } = await this.#body(bodyId);
+    try {
+      return await this.#blobs.open(blobId, range);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      // Expunged by another session after this one listed it (RFC 2180 §4.1).
+      this.#bodies.delete(bodyId);
+      throw new UserError('NONEXISTENT', 'The message has been deleted');
+    }
   }
 
   async storeFlags(folderId: number, uids: UidRange[], mode: 'add' | 'remove' | 'replace', flags: string[], options: { unchangedSince?: number } = {}) {
@@ -281,7 +297,7 @@ export class StoreMailService implements MailService {
     const cached = this.#bodies.get(bodyId);
     if (cached) return cached;
     const body = await this.#store.messages.getBody(bodyId);
-    if (!body) throw new UserError('NONEXISTENT', 'Message no longer exists');
+    if (!body) throw new UserError('NONEXISTENT', 'The message has been deleted');
     if (this.#bodies.size >= STRUCTURE_CACHE_SIZE) this.#bodies.delete(this.#bodies.keys().next().value!);
     const entry = { blobId: body.blobId, structure: body.structure };
     this.#bodies.set(bodyId, entry);

@@ -120,6 +120,10 @@ export class SubmissionService {
 
 /** SPEC R7: every From address must be the sender's own (submission accepts only the user's From). */
 function checkFromHeader(sender: Mailbox, structure: MessageStructure): void {
+  // RFC 5322 §3.6: exactly one From. A second one would let a client display another sender.
+  if (structure.repeatedFields?.includes('from')) {
+    throw new UserError('NOPERM', 'The message has more than one From header field');
+  }
   const from = (structure.envelope.from ?? []).filter((a: EnvelopeAddress) => a.mailbox !== null && a.host !== null);
   const own = (a: EnvelopeAddress) => `${a.mailbox}@${a.host}`.toLowerCase() === sender.address;
   if (from.length === 0 || !from.every(own)) {

@@ -158,7 +158,8 @@ export interface MailService {
   getStructure(bodyId: number): Promise<MessageStructure>;
   /** The message bytes as stored, or a byte range [start, end) of them. */
   readBody(bodyId: number, range?: { start: number; end: number }): Promise<Buffer>;
-  openBody(bodyId: number, range?: { start: number; end: number }): Readable;
+  /** Resolves once the bytes are open for reading; rejects (NONEXISTENT) when the message is gone. */
+  openBody(bodyId: number, range?: { start: number; end: number }): Promise<Readable>;
 
   storeFlags(
     folderId: number,

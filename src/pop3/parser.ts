@@ -18,6 +18,8 @@ export function parseCommand(line: string): Pop3Command {
   if (/[\u0000-\u001f\u007f]/.test(line)) throw new Pop3SyntaxError('Control characters are not allowed');
   const [keyword, ...args] = line.split(' ');
   if (!keyword || !/^[A-Za-z]{3,4}$/.test(keyword)) throw new Pop3SyntaxError('Unknown command');
+  // RFC 1939 §7: the PASS argument is the rest of the line, spaces included.
+  if (keyword.toUpperCase() === 'PASS') return { name: 'PASS', args: [line.slice(5)] };
   // RFC 1939 §3: arguments may be up to 40 characters long — except an AUTH initial response, which
   // only has to fit the 255-octet command line (RFC 5034 §4, RFC 2449 §4).
   const isInitialResponse = (index: number) => index === 1 && keyword.toUpperCase() === 'AUTH';

@@ -17,6 +17,9 @@ const REPLY_CODES: Record<UserErrorCode, number> = {
 };
 
 export function smtpError(error: unknown, logger: Logger): Error & { responseCode: number } {
+  if (error instanceof Error && typeof (error as { responseCode?: unknown }).responseCode === 'number') {
+    return error as Error & { responseCode: number };
+  }
   if (error instanceof UserError) return Object.assign(new Error(error.message), { responseCode: REPLY_CODES[error.code] });
   if (error instanceof TemporaryError) return Object.assign(new Error(error.message), { responseCode: 451 });
   logger.error({ err: error }, 'smtp command failed');

@@ -8,6 +8,7 @@ import type { Authenticator, Mailbox } from '../identity/types.ts';
 import type { SubmissionService } from '../mail/submission.ts';
 import type { ChangeEvent } from '../mail/types.ts';
 import { smtpError } from './smtp-errors.ts';
+import { AddressCounter, type ConnectionLimits } from '../net/connection-limits.ts';
 
 interface SessionUser {
   mailbox: Mailbox;
@@ -21,6 +22,7 @@ export interface SubmissionServerOptions {
   hostname: string;
   tls: SecureContextOptions;
   maxMessageBytes: number;
+  limits: ConnectionLimits;
   onChange: (listener: (event: ChangeEvent) => void) => () => void;
 }
 
@@ -63,6 +65,8 @@ export function createSubmissionServers(options: SubmissionServerOptions): Submi
 
 function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
   const { submission, auth, logger } = options;
+  const perAddress = new AddressCounter(options.limits.maxConnectionsPerAddress, logger);
+  const counted = new Set<string>();
   return {
     ...options.tls,
     name: options.hostname,
@@ -80,6 +84,28 @@ function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
     disableReverseLookup: true,
     logger: false,
     socketTimeout: 5 * 60 * 1000,
+    maxClients: options.limits.maxConnections,
+
+    onConnect(session, callback) {
+      if (!perAddress.acquire(session.remoteAddress)) {
+        return callback(Object.assign(new Error('Too many connections from your address, try again later'), { responseCode: 421 }));
+      }
+      counted.add(session.id);
+      // RFC 3207 §4 / RFC 4954 §4: AUTH is neither offered nor accepted before STARTTLS, so a
+      // client is never invited to send its Hosted Mail Key in the clear (Postfix's
+      // smtpd_tls_auth_only).
+      if (!session.secure) session.disabledCommands = ['AUTH'];
+      callback();
+    },
+
+    onSecure(_socket, session, callback) {
+      session.disabledCommands = undefined;
+      callback();
+    },
+
+    onClose(session) {
+      if (counted.delete(session.id)) perAddress.release(session.remoteAddress);
+    },
 
     onAuth(authentication, session, callback) {
       auth
@@ -88,11 +114,15 @@ function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
           password: authentication.password ?? '',
           protocol: 'smtp',
           remoteAddress: session.remoteAddress,
+          authzid: authentication.authzid,
         })
         .then((result) => {
           if (result.ok) return callback(null, { user: { mailbox: result.mailbox, keyId: result.keyId } satisfies SessionUser });
           if (result.reason === 'throttled') {
             return callback(Object.assign(new Error('Too many failed logins, try again later'), { responseCode: 454 }));
+          }
+          if (result.reason === 'forbidden') {
+            return callback(Object.assign(new Error('Not authorised to act as that user'), { responseCode: 535 }));
           }
           callback(Object.assign(new Error('Invalid credentials'), { responseCode: 535 }));
         })
@@ -101,16 +131,17 @@ function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
 
     onMailFrom(address, session, callback) {
       try {
-        submission.checkEnvelopeSender(userOf(session).mailbox, address.address);
+        submission.checkEnvelopeSender(requireUser(session).mailbox, address.address);
         callback();
       } catch (error) {
         callback(smtpError(error, logger));
       }
     },
 
-    onRcptTo(address, _session, callback) {
-      submission
-        .resolveRecipient(address.address)
+    onRcptTo(address, session, callback) {
+      Promise.resolve()
+        .then(() => requireUser(session))
+        .then(() => submission.resolveRecipient(address.address))
         .then(() => callback())
         .catch((error: unknown) => callback(smtpError(error, logger)));
     },
@@ -124,7 +155,7 @@ function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
 }
 
 async function handleData(options: SubmissionServerOptions, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
-  const sender = userOf(session).mailbox;
+  const sender = requireUser(session).mailbox;
   const recipients = await Promise.all(session.envelope.rcptTo.map((r) => options.submission.resolveRecipient(r.address)));
   const cipher = session.tlsOptions;
   const utf8 = Boolean((session.envelope as { smtpUtf8?: boolean }).smtpUtf8);
@@ -145,6 +176,10 @@ async function handleData(options: SubmissionServerOptions, stream: SMTPServerDa
   return queueId;
 }
 
-function userOf(session: SMTPServerSession): SessionUser {
-  return session.user as SessionUser;
+/** Every transaction needs a login. smtp-server enforces that only while AUTH is offered; before
+ * STARTTLS it is not, so the rule is kept here as well. */
+function requireUser(session: SMTPServerSession): SessionUser {
+  const user = session.user as SessionUser | undefined;
+  if (!user) throw Object.assign(new Error('Authentication required: use STARTTLS, then AUTH'), { responseCode: 530 });
+  return user;
 }

@@ -1,8 +1,7 @@
 // Message bytes live apart from the database, in a blob store. Encryption at rest (a later layer)
 // wraps this interface; the file implementation below is the embedded default.
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../errors.ts';
@@ -16,7 +15,9 @@ export interface BlobStore {
   /** Stores the bytes durably (synced to disk) before resolving. A failing source leaves nothing. */
   write(source: AsyncIterable<Buffer>, options?: { maxBytes?: number }): Promise<{ id: string; size: number }>;
   read(id: string, range?: ByteRange): Promise<Buffer>;
-  open(id: string, range?: ByteRange): Readable;
+  /** Resolves once the blob is open: a reply can be committed to before streaming it, even if the
+   * blob is deleted meanwhile. Rejects when the blob does not exist. */
+  open(id: string, range?: ByteRange): Promise<Readable>;
   delete(id: string): Promise<void>;
 }
 
@@ -86,17 +87,39 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
-  open(id: string, range?: ByteRange): Readable {
-    const path = this.#path(id);
-    if (!range) return createReadStream(path, { highWaterMark: 256 * 1024 });
-    if (range.end <= range.start) return Readable.from([]);
-    return createReadStream(path, { start: range.start, end: range.end - 1, highWaterMark: 256 * 1024 });
+  async open(id: string, range?: ByteRange): Promise<Readable> {
+    const file = await open(this.#path(id), 'r');
+    if (range && range.end <= range.start) {
+      await file.close();
+      return Readable.from([]);
+    }
+    const window = range ? { start: range.start, end: range.end - 1 } : {};
+    return file.createReadStream({ ...window, highWaterMark: 256 * 1024, autoClose: true });
   }
 
   async delete(id: string): Promise<void> {
     await rm(this.#path(id), { force: true });
   }
+
+  /** Removes what writes cut short by a crash left behind. Only files older than a few minutes go:
+   * another process (the CLI) may be writing right now. */
+  async removeUnfinished(): Promise<number> {
+    const tmpDir = join(this.#root, 'tmp');
+    const cutoff = Date.now() - UNFINISHED_AGE_MS;
+    let removed = 0;
+    for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
+      const path = join(tmpDir, name);
+      const info = await stat(path).catch(() => null);
+      if (info && info.mtimeMs < cutoff) {
+        await rm(path, { force: true });
+        removed++;
+      }
+    }
+    return removed;
+  }
 }
+
+const UNFINISHED_AGE_MS = 10 * 60 * 1000;
 
 /** A rename is durable only once the directory entry is synced (POSIX fsync on the directory). */
 async function syncDirectory(dir: string): Promise<void> {

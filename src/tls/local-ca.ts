@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname as osHostname } from 'node:os';
 import { isIP } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { join } from 'node:path';
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill.
 import 'reflect-metadata';
@@ -37,20 +38,15 @@ export async function ensureLocalCertificates(dir: string, hostname: string): Pr
     keyFile: join(dir, 'server-key.pem'),
   };
   const created: string[] = [];
-  let ca: { cert: x509.X509Certificate; key: CryptoKey };
-  if (existsSync(files.caFile) && existsSync(files.caKeyFile)) {
-    ca = {
-      cert: new x509.X509Certificate(await readFile(files.caFile, 'utf8')),
-      key: await importPrivateKey(await readFile(files.caKeyFile, 'utf8')),
-    };
-  } else {
+  let ca = await loadCa(files.caFile, files.caKeyFile);
+  if (!ca) {
     ca = await createCa();
     await writeFile(files.caKeyFile, await exportPrivateKey(ca.key), { mode: 0o600 });
     await writeFile(files.caFile, ca.cert.toString('pem'));
     created.push(files.caFile);
   }
   const names = serverNames(hostname);
-  if (!(await serverCertificateIsCurrent(files.certFile, names))) {
+  if (!(await serverCertificateIsCurrent(files.certFile, files.keyFile, names, ca.cert))) {
     const server = await createServerCertificate(ca, names);
     await writeFile(files.keyFile, await exportPrivateKey(server.key), { mode: 0o600 });
     await writeFile(files.certFile, server.cert.toString('pem'));
@@ -106,9 +102,32 @@ async function createServerCertificate(ca: { cert: x509.X509Certificate; key: Cr
   return { cert, key: keys.privateKey };
 }
 
-async function serverCertificateIsCurrent(file: string, names: string[]): Promise<boolean> {
-  if (!existsSync(file)) return false;
-  const cert = new x509.X509Certificate(await readFile(file, 'utf8'));
+/** The CA from its files, or null when they are missing or unreadable (then a new CA is made). */
+async function loadCa(certFile: string, keyFile: string): Promise<{ cert: x509.X509Certificate; key: CryptoKey } | null> {
+  if (!existsSync(certFile) || !existsSync(keyFile)) return null;
+  try {
+    return {
+      cert: new x509.X509Certificate(await readFile(certFile, 'utf8')),
+      key: await importPrivateKey(await readFile(keyFile, 'utf8')),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Current: readable, issued by this CA (ca.pem may have been replaced), matching its key, for
+ * these names, not near expiry. Anything else is simply issued again. */
+async function serverCertificateIsCurrent(file: string, keyFile: string, names: string[], ca: x509.X509Certificate): Promise<boolean> {
+  if (!existsSync(file) || !existsSync(keyFile)) return false;
+  let cert: x509.X509Certificate;
+  try {
+    const pem = await readFile(file, 'utf8');
+    cert = new x509.X509Certificate(pem);
+    createSecureContext({ cert: pem, key: await readFile(keyFile) });
+  } catch {
+    return false;
+  }
+  if (!(await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }).catch(() => false))) return false;
   if (cert.notAfter.getTime() - Date.now() < RENEW_BEFORE_DAYS * DAY) return false;
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
   const present = new Set(san?.names.items.map((n) => n.value.toLowerCase()) ?? []);

@@ -8,6 +8,7 @@ export interface WebServerOptions {
   tls: SecureContextOptions;
   logger: Logger;
   hostname: string;
+  ports: { smtps: number; imaps: number; pop3s: number };
   health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
 }
 
@@ -38,8 +39,8 @@ export function createWebServer(options: WebServerOptions) {
     return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Zorgpost</title>
 <meta name="robots" content="noindex"></head><body><h1>Zorgpost</h1>
 <p>Deze server levert beveiligde e-mail voor de zorg. Stel uw e-mailprogramma in met server
-<strong>${escapeHtml(options.hostname)}</strong>, IMAP 993 (SSL/TLS), SMTP 465 (SSL/TLS), gebruikersnaam: uw klantnummer,
-wachtwoord: uw Hosted Mail Key.</p><p><a href="/healthz">Status</a></p></body></html>`;
+<strong>${escapeHtml(options.hostname)}</strong>, IMAP poort ${options.ports.imaps} (SSL/TLS), SMTP poort ${options.ports.smtps} (SSL/TLS),
+POP3 poort ${options.ports.pop3s} (SSL/TLS), gebruikersnaam: uw klantnummer, wachtwoord: uw Hosted Mail Key.</p><p><a href="/healthz">Status</a></p></body></html>`;
   });
 
   return app;

@@ -1,5 +1,6 @@
 // The admin CLI as an operator uses it: JSON for scripts, clear errors and exit codes for mistakes.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +61,19 @@ describe('zorgpost CLI', () => {
     }
   });
 
+  it('never creates a database by accident: only org add starts a new data directory', async () => {
+    const elsewhere = join(dir, 'typo', 'data');
+    for (const args of [['mailbox', 'list'], ['org', 'list'], ['key', 'generate', '--mailbox', '500123456']]) {
+      const result = await runCli(['--data', elsewhere, ...args]);
+      assert.equal(result.code, 1, args.join(' '));
+      assert.match(result.stderr, /no Zorgpost data in .*typo/);
+    }
+    assert.equal(existsSync(join(dir, 'typo')), false);
+    const created = await runCli(['--data', elsewhere, 'org', 'add', '--name', 'Nieuw', '--domain', 'nieuw.example']);
+    assert.equal(created.code, 0);
+    assert.match(created.stderr, /Created a new Zorgpost data directory/);
+  });
+
   it('treats usage mistakes as exit status 2', async () => {
     for (const args of [['org', 'add', '--domain', 'x.example'], ['frobnicate'], ['mailbox', 'add', '--address']]) {
       const result = await runCli([...data, ...args]);
@@ -85,6 +99,10 @@ describe('zorgpost CLI', () => {
     const result = await runCli(['--config', config, 'config', 'show'], { env: { ZORGPOST_SMTPS_PORT: 'http' } });
     assert.equal(result.code, 2);
     for (const problem of [/ZORGPOST_SMTPS_PORT=http/, /ports\.imaps/, /gopher/, /log\.level/]) assert.match(result.stderr, problem);
+    const clash = await runCli(['config', 'show'], { env: { ZORGPOST_LISTEN_ADDRESS: 'bogus', ZORGPOST_IMAPS_PORT: '10465' } });
+    assert.equal(clash.code, 2);
+    assert.match(clash.stderr, /listenAddress: "bogus" is not an IP address/);
+    assert.match(clash.stderr, /smtps and imaps cannot share port 10465/);
     const missing = await runCli(['--config', join(dir, 'missing.json'), 'config', 'show']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /missing\.json/);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +61,13 @@ describe('zorgpost serve', () => {
     assert.ok(existsSync(join(dir, 'data', 'zorgpost.db')));
   });
 
+  it('refuses a second server on the same data directory, and keeps its files private', async () => {
+    await assert.rejects(startServeProcess(join(dir, 'data')), /already using/);
+    for (const file of ['zorgpost.db', 'zorgpost.db-wal', join('tls', 'server-key.pem')]) {
+      assert.equal((await stat(join(dir, 'data', file))).mode & 0o077, 0, `${file} is private`);
+    }
+  });
+
   it('serves TLS 1.2 and 1.3 with forward-secret AEAD suites only', async () => {
     const tls13 = await handshake(server.ports.imaps, { ca });
     assert.equal(tls13.protocol, 'TLSv1.3');
@@ -113,12 +120,17 @@ describe('zorgpost serve with configured certificate files', () => {
     }
   });
 
-  it('refuses to start with a clear error when a configured file is missing', async () => {
+  it('refuses to start with a clear error when a configured file is missing or unusable', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'zorgpost-cert-'));
     try {
       await assert.rejects(
         startServeProcess(join(dir, 'data'), { env: { ZORGPOST_TLS_CERT: join(dir, 'nope.pem'), ZORGPOST_TLS_KEY: join(dir, 'nope-key.pem') } }),
         /nope\.pem/,
+      );
+      await writeFile(join(dir, 'junk.pem'), 'not a certificate');
+      await assert.rejects(
+        startServeProcess(join(dir, 'data'), { env: { ZORGPOST_TLS_CERT: join(dir, 'junk.pem'), ZORGPOST_TLS_KEY: join(dir, 'junk.pem') } }),
+        /junk\.pem .*not a usable certificate/,
       );
     } finally {
       await rm(dir, { recursive: true, force: true });

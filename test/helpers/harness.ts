@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
+import type { z } from 'zod';
 import { configSchema, type Config } from '../../src/config/schema.ts';
 import { startServer, type RunningServer } from '../../src/main.ts';
 
@@ -27,7 +28,8 @@ export interface TestServer {
 }
 
 /** Config sections to override; `security` may be given in part (the rest keeps the test defaults). */
-export type TestServerOverrides = Omit<Partial<Config>, 'security'> & { security?: Partial<Config['security']> };
+/** Any part of the configuration, nested sections partially (the schema fills in the rest). */
+export type TestServerOverrides = z.input<typeof configSchema>;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -51,3 +51,15 @@ test('EXPUNGE removes \\Deleted messages; UID EXPUNGE only those in the set', as
   assert.deepEqual((await c.command('e4', 'EXPUNGE')).all, ['* 2 EXPUNGE', 'e4 OK EXPUNGE completed']);
   assert.deepEqual((await c.command('e5', 'EXPUNGE')).all, ['e5 OK EXPUNGE completed']);
 });
+
+test('MOVE into the selected folder itself gives the messages new UIDs (RFC 6851 §3.3)', async () => {
+  const inbox = (await s.folder('INBOX')).uidValidity;
+  const before = (await c.command('v0', 'UID FETCH 1:* UID')).untagged;
+  assert.deepEqual(before, ['* 1 FETCH (UID 1)']);
+  const { all } = await c.command('v1', 'UID MOVE 1 INBOX');
+  assert.equal(all[0], `* OK [COPYUID ${inbox} 1 8] Moved`);
+  assert.ok(all.includes('* 1 EXPUNGE'), all.join(' | '));
+  assert.equal(all.at(-1), 'v1 OK UID MOVE completed');
+  const after = (await c.command('v2', 'UID FETCH 1:* UID')).all;
+  assert.ok(after.includes('* 1 FETCH (UID 8)'), after.join(' | '));
+});

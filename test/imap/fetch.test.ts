@@ -134,8 +134,8 @@ test('a body stream that fails mid-literal closes the connection instead of corr
   await d.command('s', 'SELECT INBOX');
   const big = (await s.messages('INBOX'))[3]!;
   // The blob read fails halfway through the literal (a disk error, a blob gone missing).
-  const restore = s.override('openBody', (bodyId, range) => {
-    const real = s.mail.openBody(bodyId, range);
+  const restore = s.override('openBody', async (bodyId, range) => {
+    const real = await s.mail.openBody(bodyId, range);
     if (bodyId !== big.bodyId) return real;
     return Readable.from(
       (async function* () {

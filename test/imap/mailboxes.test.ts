@@ -103,7 +103,7 @@ test('STATUS RECENT counts the messages no session has claimed: STATUS and EXAMI
   assert.equal(await recent('r1'), '* STATUS "INBOX" (RECENT 2)');
   assert.equal(await recent('r2'), '* STATUS "INBOX" (RECENT 2)');
   const d = await s.login();
-  assert.ok((await d.command('r3', 'EXAMINE INBOX')).untagged.includes('* 0 RECENT'));
+  assert.ok((await d.command('r3', 'EXAMINE INBOX')).untagged.includes('* 2 RECENT'), 'EXAMINE reports recent messages without claiming them');
   assert.equal(await recent('r4'), '* STATUS "INBOX" (RECENT 2)');
   assert.ok((await d.command('r5', 'SELECT INBOX')).untagged.includes('* 2 RECENT'));
   assert.equal(await recent('r6'), '* STATUS "INBOX" (RECENT 0)');
@@ -137,4 +137,13 @@ test('a session whose selected folder another session deletes is ended with BYE 
   assert.equal(await other.readResponse(), '* BYE The selected folder was deleted by another session');
   // The deleting session is unaffected.
   assert.equal((await c.command('x5', 'NOOP')).tagged, 'x5 OK NOOP completed');
+});
+
+test('a re-created Sent folder gets its \\Sent attribute back (RFC 6154)', async () => {
+  assert.equal((await c.command('u1', 'DELETE Sent')).tagged, 'u1 OK DELETE completed');
+  assert.equal((await c.command('u2', 'CREATE Sent')).tagged, 'u2 OK CREATE completed');
+  assert.deepEqual((await c.command('u3', 'LIST "" Sent')).untagged, ['* LIST (\\HasNoChildren \\Sent) "/" "Sent"']);
+  // Only while no other folder holds the attribute.
+  assert.equal((await c.command('u4', 'CREATE Trash/Sent')).tagged, 'u4 OK CREATE completed');
+  assert.deepEqual((await c.command('u5', 'LIST "" Trash/Sent')).untagged, ['* LIST (\\HasNoChildren) "/" "Trash/Sent"']);
 });

@@ -67,7 +67,8 @@ test('USER/PASS: the address works as user name too; a wrong key is -ERR [AUTH];
     await client.command(`USER ${account.klantnummer}`);
     assert.match(await client.command('PASS verkeerde-sleutel'), /^-ERR \[AUTH\] /);
     await client.command(`USER ${account.address.toUpperCase()}`);
-    assert.match(await client.command(`PASS ${account.key}`), /^\+OK 3 messages \(\d+ octets\)$/);
+    // RFC 1939 §7: PASS takes the rest of the line; a key pasted with a trailing space still works.
+    assert.match(await client.command(`PASS ${account.key} `), /^\+OK 3 messages \(\d+ octets\)$/);
     await client.quit();
   } finally {
     client.destroy();
@@ -337,3 +338,23 @@ async function retryLogin(): Promise<Pop3Wire> {
     }
   }
 }
+
+test('a message expunged over IMAP during a POP3 session is refused before +OK (RFC 2180 §4.1)', async () => {
+  const extra = await server.addMailbox('gedeeld@praktijk-pop3.nl');
+  const { mail } = server.server.services;
+  const inbox = (await mail.getFolder(extra.mailboxId, 'INBOX'))!;
+  await mail.append(inbox.id, Buffer.from('Subject: weg\r\n\r\nwordt verwijderd\r\n'));
+  await mail.append(inbox.id, Buffer.from('Subject: blijft\r\n\r\nblijft staan\r\n'));
+  const client = await Pop3Wire.login(server.ports.pop3s, server.ca, extra.klantnummer, extra.key);
+  try {
+    await mail.deleteMessages(inbox.id, [1]);
+    assert.match(await client.command('RETR 1'), /^-ERR .*deleted/);
+    assert.match(await client.command('TOP 1 0'), /^-ERR .*deleted/);
+    const second = await client.multiline('RETR 2');
+    assert.match(second.status, /^\+OK/);
+    assert.ok(second.lines.includes('blijft staan'));
+    assert.match(await client.quit(), /^\+OK/);
+  } finally {
+    client.destroy();
+  }
+});

@@ -133,6 +133,18 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
       assert.equal(inbox.size, 0);
     });
 
+    it('moves messages within one folder to new UIDs (RFC 6851), even for an open range', async () => {
+      const folder = await store.folders.insert(mailboxId, 'Move here', null);
+      for (const blobId of ['m1', 'm2']) await store.messages.insert({ blobId, size: 10, structure }, [{ folderId: folder.id, flags: [], internalDate: new Date() }]);
+      const moved = await store.messages.copy(folder.id, [{ start: 1, end: Infinity }], folder.id, true);
+      assert.deepEqual(moved.mapping, [[1, 3], [2, 4]]);
+      assert.deepEqual(moved.expunged, [1, 2]);
+      assert.deepEqual(await store.messages.listUids(folder.id), [3, 4]);
+      const after = (await store.folders.findById(folder.id))!;
+      assert.equal(after.messages, 2);
+      assert.equal(after.uidNext, 5);
+    });
+
     it('delivers one body into several folders atomically', async () => {
       const results = await store.messages.insert({ blobId: 'shared', size: 10, structure }, [
         { folderId: inboxId, flags: [], internalDate: new Date() },

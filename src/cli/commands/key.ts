@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { cliActor, output, withServices } from '../context.ts';
 
 export function registerKey(program: Command): void {
-  const key = program.command('key').description('manage Hosted Mail Keys (the password for IMAP, SMTP, POP3 and LDAP)');
+  const key = program.command('key').description('manage Hosted Mail Keys (the password for IMAP, SMTP and POP3)');
 
   key
     .command('generate')

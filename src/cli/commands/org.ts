@@ -14,7 +14,7 @@ export function registerOrg(program: Command): void {
       withServices(command, async ({ identity }, options) => {
         const created = await identity.addOrganisation(opts, cliActor());
         output(options, { id: created.id, name: created.name, domain: created.domain }, `Organisation ${created.name} (${created.domain}) added.`);
-      }),
+      }, { create: true }),
     );
 
   org

@@ -30,6 +30,10 @@ export async function openFolder(session: Session, name: string, readOnly: boole
     // RFC 3501 §2.3.2: EXAMINE must not change \Recent, so only SELECT claims it.
     const floor = await mail.claimRecent(folder.id);
     for (let i = uids.length - 1; i >= 0 && uids[i]! > floor; i--) selected.recent.add(uids[i]!);
+  } else {
+    // EXAMINE still reports which messages are \Recent (the newest ones no session claimed).
+    const count = Math.min(await mail.countRecent(folder.id), uids.length);
+    for (let i = uids.length - count; i < uids.length; i++) selected.recent.add(uids[i]!);
   }
   // RFC 3501 §6.3.1: [UNSEEN n] is the sequence number of the first message without \Seen. The
   // store finds its UID with an index lookup; a UID this session does not have yet (it arrived

@@ -1,6 +1,7 @@
 // Streams FETCH responses (RFC 3501 §6.4.5, §7.4.2): metadata comes from the service in chunks,
 // each message's response is assembled and written with backpressure, and big literals are piped
 // from the blob store. Nothing here holds more than one chunk of metadata and one small body.
+import type { Readable } from 'node:stream';
 import type { MessageStructure } from '../../mail/mime/types.ts';
 import type { MessageMeta, UidRange } from '../../mail/types.ts';
 import { formatDateTime } from '../parser/date-time.ts';
@@ -14,7 +15,9 @@ import { filterHeaderFields, resolveSection, type SectionTarget } from '../../ma
 /** Bodies up to this size are read into memory; bigger ones are streamed. */
 const INLINE_BODY = 256 * 1024;
 
-type Piece = string | Buffer | { bodyId: number; start: number; end: number };
+/** A big body is opened while the message's response is assembled, before any of it is written:
+ * a message expunged meanwhile then fails cleanly instead of mid-literal. */
+type Piece = string | Buffer | { stream: Readable; length: number };
 
 export interface FetchPlan {
   items: FetchItem[];
@@ -80,7 +83,7 @@ export async function runFetch(session: Session, ranges: UidRange[], plan: Fetch
         if (text) await out.write(text);
         text = '';
         if (Buffer.isBuffer(piece)) await out.write(piece);
-        else await out.pipe(mail.openBody(piece.bodyId, { start: piece.start, end: piece.end }), piece.end - piece.start);
+        else await out.pipe(piece.stream, piece.length);
       }
       if (text.length > 32_768) {
         await out.write(text);
@@ -120,9 +123,26 @@ async function messagePieces(
   items: FetchItem[],
   structureNeeded: boolean,
 ): Promise<Piece[]> {
+  const pieces: Piece[] = [`* ${selected.seqOf(meta.uid)} FETCH (`];
+  try {
+    await addItems(session, selected, meta, items, structureNeeded, pieces);
+  } catch (error) {
+    for (const piece of pieces) if (typeof piece === 'object' && 'stream' in piece) piece.stream.destroy();
+    throw error;
+  }
+  return pieces;
+}
+
+async function addItems(
+  session: Session,
+  selected: SelectedFolder,
+  meta: MessageMeta,
+  items: FetchItem[],
+  structureNeeded: boolean,
+  pieces: Piece[],
+): Promise<void> {
   const { mail } = session;
   const structure: MessageStructure | null = structureNeeded ? await mail.getStructure(meta.bodyId) : null;
-  const pieces: Piece[] = [`* ${selected.seqOf(meta.uid)} FETCH (`];
   const whole: SectionTarget = { start: 0, end: meta.size };
   let first = true;
   for (const item of items) {
@@ -169,7 +189,6 @@ async function messagePieces(
       }
     }
   }
-  return pieces;
 }
 
 /** Appends "NAME {n}\r\n" and the literal's bytes (or a stream placeholder for big ones). */
@@ -205,7 +224,7 @@ async function pushLiteral(
   pieces.push(`{${length}}\r\n`);
   if (length === 0) return;
   if (length <= INLINE_BODY) pieces.push(await mail.readBody(meta.bodyId, { start, end }));
-  else pieces.push({ bodyId: meta.bodyId, start, end });
+  else pieces.push({ stream: await mail.openBody(meta.bodyId, { start, end }), length });
 }
 
 /** The whole response line for items that need neither structure nor body (the common

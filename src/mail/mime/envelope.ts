@@ -45,3 +45,15 @@ export function buildEnvelope(header: readonly HeaderField[] | Buffer): Envelope
     messageId: text('message-id'),
   };
 }
+
+/** RFC 5322 §3.6: fields a message may carry at most once (From exactly once). */
+const SINGLE_FIELDS = ['date', 'from', 'sender', 'reply-to', 'to', 'cc', 'bcc', 'message-id', 'in-reply-to', 'references', 'subject'];
+
+/** The names of those fields that occur more than once, lower-case. */
+export function repeatedSingleFields(fields: readonly HeaderField[]): string[] {
+  const counts = new Map<string, number>();
+  for (const field of fields) {
+    if (SINGLE_FIELDS.includes(field.name)) counts.set(field.name, (counts.get(field.name) ?? 0) + 1);
+  }
+  return [...counts].filter(([, count]) => count > 1).map(([name]) => name);
+}

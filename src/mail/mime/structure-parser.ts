@@ -2,9 +2,9 @@
 // every part's header and body are and what its MIME fields say, keeping in memory only header
 // blocks (capped) and the first bytes of the current line. Bodies are never buffered, so a
 // 100 MB message costs the same memory as a small one. Malformed input never throws.
-import { buildEnvelope, emptyEnvelope } from './envelope.ts';
+import { buildEnvelope, emptyEnvelope, repeatedSingleFields } from './envelope.ts';
 import { HeaderBuffer } from './header-buffer.ts';
-import { classifyHeaderLine, parseHeaderFields } from './header-fields.ts';
+import { classifyHeaderLine, parseHeaderFields, type HeaderField } from './header-fields.ts';
 import { applyPartHeaders, newPart } from './part-headers.ts';
 import type { Envelope, MessageStructure, MimePart } from './types.ts';
 
@@ -30,8 +30,9 @@ interface Frame {
   /** A non-header line inside the header: it starts the body unless a header line follows. */
   pendingJunk: { offset: number; lines: number } | null;
   inDigest: boolean;
-  /** Receives the envelope when this part is the root of a (possibly encapsulated) message. */
-  onEnvelope: ((envelope: Envelope) => void) | null;
+  /** Receives the envelope (and the header fields it came from) when this part is the root of a
+   * (possibly encapsulated) message. */
+  onEnvelope: ((envelope: Envelope, fields: readonly HeaderField[]) => void) | null;
   /** "--" + boundary of a multipart whose body is being read. */
   delimiter: Buffer | null;
   /** The close delimiter was seen: the rest is epilogue (RFC 2046 §5.1.1). */
@@ -43,6 +44,7 @@ export class StructureParser {
   private readonly stack: Frame[] = [];
   private readonly root: MimePart;
   private envelope: Envelope = emptyEnvelope();
+  private repeatedFields: string[] = [];
   private partCount = 1;
   private ended = false;
   /** Start offset and length of the current line, and its first bytes. */
@@ -60,7 +62,12 @@ export class StructureParser {
 
   constructor() {
     this.root = newPart(0);
-    this.stack.push(this.headerFrame(this.root, 0, false, (envelope) => (this.envelope = envelope)));
+    this.stack.push(
+      this.headerFrame(this.root, 0, false, (envelope, fields) => {
+        this.envelope = envelope;
+        this.repeatedFields = repeatedSingleFields(fields);
+      }),
+    );
   }
 
   write(chunk: Buffer): void {
@@ -83,7 +90,7 @@ export class StructureParser {
       const size = this.lineStart;
       this.closeAbove(-1, size, this.lineCount, size, this.lineCount);
     }
-    return { size: this.lineStart, envelope: this.envelope, root: this.root };
+    return { size: this.lineStart, envelope: this.envelope, root: this.root, repeatedFields: this.repeatedFields };
   }
 
   private headerFrame(part: MimePart, depth: number, inDigest: boolean, onEnvelope: Frame['onEnvelope']): Frame {
@@ -218,7 +225,7 @@ export class StructureParser {
     frame.linesAtBodyStart = linesAtBodyStart;
     const fields = parseHeaderFields(block);
     applyPartHeaders(part, fields, frame.inDigest);
-    frame.onEnvelope?.(buildEnvelope(fields));
+    frame.onEnvelope?.(buildEnvelope(fields), fields);
 
     if (part.type === 'multipart') {
       const boundary = part.params.find(([name]) => name === 'boundary')?.[1] ?? '';

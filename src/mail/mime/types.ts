@@ -63,4 +63,7 @@ export interface MessageStructure {
   size: number;
   envelope: Envelope;
   root: MimePart;
+  /** Header fields of the message that RFC 5322 §3.6 allows once but that occur more often
+   * (lower-case names); absent in structures stored before it was recorded. */
+  repeatedFields?: string[];
 }

@@ -21,8 +21,7 @@ export const pass: Pop3Command = {
     const username = session.pendingUser;
     session.pendingUser = null;
     if (username === null) return session.err('USER first');
-    // RFC 1939 §7: the password may contain spaces, so the rest of the line is the argument.
-    await login(session, username, args.join(' '));
+    await login(session, username, args[0] ?? '');
   },
 };
 
@@ -54,17 +53,16 @@ async function plain(session: Pop3Session, response: string): Promise<void> {
   const parts = Buffer.from(response, 'base64').toString('utf8').split('\u0000');
   if (parts.length !== 3) return session.err('Malformed PLAIN response');
   const [authzid, authcid, password] = parts as [string, string, string];
-  if (authzid && authzid !== authcid) return session.err('[AUTH] Acting as another user is not permitted');
-  await login(session, authcid, password);
+  await login(session, authcid, password, authzid);
 }
 
-async function login(session: Pop3Session, username: string, password: string): Promise<void> {
+async function login(session: Pop3Session, username: string, password: string, authzid?: string): Promise<void> {
   const { auth: authenticator, mail, locks } = session.context;
-  const result = await authenticator.login({ username, password, protocol: 'pop3', remoteAddress: session.remoteAddress });
+  const result = await authenticator.login({ username, password, protocol: 'pop3', remoteAddress: session.remoteAddress, authzid });
   if (!result.ok) {
-    return result.reason === 'throttled'
-      ? session.err('[SYS/TEMP] Too many failed attempts, try again later')
-      : session.err('[AUTH] Invalid credentials');
+    if (result.reason === 'throttled') return session.err('[SYS/TEMP] Too many failed attempts, try again later');
+    if (result.reason === 'forbidden') return session.err('[AUTH] Acting as another user is not permitted');
+    return session.err('[AUTH] Invalid credentials');
   }
   if (locks.has(result.mailbox.id)) return session.err('[IN-USE] Another POP3 session has this mailbox open');
   const inbox = await mail.getFolder(result.mailbox.id, 'INBOX');
@@ -85,5 +83,6 @@ async function login(session: Pop3Session, username: string, password: string): 
     throw error;
   }
   const total = session.maildrop.reduce((sum, m) => sum + m.size, 0);
-  await session.ok(`${session.maildrop.length} messages (${total} octets)`);
+  const count = session.maildrop.length;
+  await session.ok(`${count} ${count === 1 ? 'message' : 'messages'} (${total} octets)`);
 }

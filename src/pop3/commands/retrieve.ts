@@ -10,7 +10,8 @@ export const retr: Pop3Command = {
     if (args.length !== 1) throw new Pop3SyntaxError('RETR needs a message number');
     const entry = session.message(parseMessageNumber(args[0]));
     if (!entry) return session.err('No such message');
-    const body = session.context.mail.openBody(entry.bodyId);
+    // Opened before +OK: a message another session expunged meanwhile gets a plain -ERR.
+    const body = await session.context.mail.openBody(entry.bodyId);
     await session.ok(`${entry.size} octets`);
     await session.sendMultiline(body);
     session.retrieved.add(entry.uid);
@@ -28,7 +29,7 @@ export const top: Pop3Command = {
     const { mail } = session.context;
     const { root } = await mail.getStructure(entry.bodyId);
     const header = await mail.readBody(entry.bodyId, { start: 0, end: root.bodyStart });
-    const body = mail.openBody(entry.bodyId, { start: root.bodyStart, end: entry.size });
+    const body = await mail.openBody(entry.bodyId, { start: root.bodyStart, end: entry.size });
     await session.ok('Top of message follows');
     await session.sendMultiline(Readable.from(headerAndFirstLines(header, body, lines)));
   },

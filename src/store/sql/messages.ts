@@ -242,7 +242,6 @@ export function createMessageRepository(ctx: SqlContext): MessageRepository {
     },
 
     async copy(sourceFolderId, uids, targetFolderId, move) {
-      if (sourceFolderId === targetFolderId && move) throw new UserError('CANNOT', 'Cannot move messages into the same folder');
       return ctx.write(async (trx, events) => {
         const source = await lockFolder(trx, sourceFolderId);
         const target = await lockFolder(trx, targetFolderId);
@@ -253,7 +252,10 @@ export function createMessageRepository(ctx: SqlContext): MessageRepository {
         let unseen = 0;
         let size = 0;
         let keywords = target.keywords;
-        for await (const rows of selectRows(trx, sourceFolderId, uids)) {
+        // Only messages that existed when the copy began: a MOVE within one folder (RFC 6851
+        // allows it) must not pick up the copies it is making.
+        const existing = uids.map((r) => ({ start: r.start, end: Math.min(r.end, source.uidNext - 1) })).filter((r) => r.start <= r.end);
+        for await (const rows of selectRows(trx, sourceFolderId, existing)) {
           const values = rows.map((row) => ({ ...row, uid: nextUid++, modseq, created_modseq: modseq, folder_id: targetFolderId }));
           await trx.insertInto('messages').values(values).execute();
           if (!move) await addBodyReferences(trx, rows.map((r) => r.body_id));
