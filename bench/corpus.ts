@@ -1,6 +1,7 @@
 // Deterministic test messages: the same seed gives the same bytes, so Zorgpost and Dovecot are
 // filled with identical folders and runs on different days compare like with like. The mix is a
 // GP practice's inbox: lab results, referrals, newsletters, some multipart/alternative.
+import { seededRandom } from '../test/mail/mime/helpers.ts';
 
 export interface CorpusMessage {
   /** CRLF line endings (as on the wire). */
@@ -41,18 +42,6 @@ const WORDS = (
   'behandeling advies onderzoek klachten week dagen poli terugkoppeling graag vriendelijke groet'
 ).split(' ');
 
-/** mulberry32: tiny, fast and good enough to vary test data reproducibly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
 }
@@ -76,7 +65,7 @@ function paragraph(random: () => number, bytes: number): string {
 
 /** The i-th message (0-based) of a folder of `count`, addressed to `to`. */
 export function folderMessage(i: number, count: number, to: string): CorpusMessage {
-  const random = prng(0x5eed + i);
+  const random = seededRandom(0x5eed + i);
   const [name, from] = pick(random, SENDERS);
   const subject = `${pick(random, SUBJECTS)} ${1000 + Math.floor(random() * 9000)}`;
   // Two years of mail, oldest first, so UID order is date order as after real delivery.
@@ -139,7 +128,7 @@ function folderFlags(i: number, count: number, random: () => number): string[] {
 /** A submission of about `size` bytes: a short letter and a base64 attachment (a scanned letter,
  * typical in referrals), from `from` to `to`. */
 export function submissionMessage(from: string, to: string, size: number, serial: number): Buffer {
-  const random = prng(0xfeed + serial);
+  const random = seededRandom(0xfeed + serial);
   const boundary = `=_submit_${serial}`;
   const text = paragraph(random, 600);
   const header = [

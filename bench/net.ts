@@ -1,18 +1,9 @@
 // Loopback ports for the servers under test: picked free by the kernel, then polled until the
 // server accepts connections (both servers are separate processes that start asynchronously).
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export { freePort } from '../test/helpers/harness.ts';
 
 export async function waitForPort(port: number, timeoutMs: number, stillAlive: () => boolean): Promise<void> {
   const deadline = Date.now() + timeoutMs;
