@@ -206,24 +206,22 @@ export class StoreMailService implements MailService {
     return (await this.#body(bodyId)).structure;
   }
 
-  async readBody(bodyId: number, range?: { start: number; end: number }): Promise<Buffer> {
-    const { blobId } = await this.#body(bodyId);
-    try {
-      return await this.#blobs.read(blobId, range);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      this.#bodies.delete(bodyId);
-      throw new UserError('NONEXISTENT', 'The message has been deleted');
-    }
+  readBody(bodyId: number, range?: { start: number; end: number }): Promise<Buffer> {
+    return this.#fromBlob(bodyId, (blobId) => this.#blobs.read(blobId, range));
   }
 
-  async openBody(bodyId: number, range?: { start: number; end: number }): Promise<Readable> {
+  openBody(bodyId: number, range?: { start: number; end: number }): Promise<Readable> {
+    return this.#fromBlob(bodyId, (blobId) => this.#blobs.open(blobId, range));
+  }
+
+  /** Runs a blob read; a blob that is gone means another session expunged the message after this
+   * one listed it (RFC 2180 §4.1), which callers report as NONEXISTENT. */
+  async #fromBlob<T>(bodyId: number, read: (blobId: string) => Promise<T>): Promise<T> {
     const { blobId } = await this.#body(bodyId);
     try {
-      return await this.#blobs.open(blobId, range);
+      return await read(blobId);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      // Expunged by another session after this one listed it (RFC 2180 §4.1).
       this.#bodies.delete(bodyId);
       throw new UserError('NONEXISTENT', 'The message has been deleted');
     }
