@@ -12,14 +12,19 @@ import { FileBlobStore } from './store/blob-store.ts';
 import { lockDataDir } from './store/data-dir-lock.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { IdentityService } from './identity/identity-service.ts';
+import { DirectoryService } from './directory/directory-service.ts';
 import { KeyAuthenticator, normaliseAddress } from './identity/authenticator.ts';
+import { AdminTokenService } from './identity/admin-tokens.ts';
 import { StoreMailService } from './mail/mail-service.ts';
 import { SubmissionService } from './mail/submission.ts';
+import { DomainBookService } from './directory/domain-books.ts';
+import { RecipientClassifier } from './directory/classifier.ts';
 import { ensureLocalCertificates } from './tls/local-ca.ts';
 import { loadTlsOptions } from './tls/tls-options.ts';
 import { createSubmissionServers } from './smtp/submission-server.ts';
 import { createImapService } from './imap/server.ts';
 import { createPop3Service } from './pop3/server.ts';
+import { createLdapService } from './ldap/server.ts';
 import { createWebServer } from './web/server.ts';
 import { limitConnections } from './net/connection-limits.ts';
 
@@ -30,9 +35,14 @@ export interface Services {
   blobs: FileBlobStore;
   audit: AuditLog;
   identity: IdentityService;
+  directory: DirectoryService;
   mail: StoreMailService;
   auth: KeyAuthenticator;
+  adminTokens: AdminTokenService;
   submission: SubmissionService;
+  domainBooks: DomainBookService;
+  /** Community or external, for every recipient (SPEC R12): routing, webmail and the add-in ask it. */
+  classifier: RecipientClassifier;
   close(): Promise<void>;
 }
 
@@ -51,13 +61,15 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
   const audit = new AuditLog(store, logger);
   const mail = new StoreMailService({ store, blobs, logger, maxMessageBytes: config.limits.maxMessageBytes });
+  const directory = new DirectoryService(store, audit, config.ldap.baseDn);
   return {
     config,
     logger,
     store,
     blobs,
     audit,
-    identity: new IdentityService(store, audit),
+    identity: new IdentityService(store, audit, directory),
+    directory,
     mail,
     auth: new KeyAuthenticator(store, audit, {
       maxFailuresPerAccount: config.security.maxFailuresPerAccount,
@@ -65,13 +77,19 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
       windowSeconds: config.security.failureWindowSeconds,
       failureDelayMs: config.security.failureDelayMs,
     }),
+    adminTokens: new AdminTokenService(store, audit, {
+      maxFailuresPerAddress: config.security.maxFailuresPerAddress,
+      windowSeconds: config.security.failureWindowSeconds,
+    }),
     submission: new SubmissionService({ store, mail, audit, hostname: config.hostname }),
+    domainBooks: new DomainBookService(store, audit),
+    classifier: new RecipientClassifier(store),
     close: () => store.close(),
   };
 }
 
 export interface Listener {
-  name: 'smtps' | 'submission' | 'imaps' | 'pop3s' | 'https';
+  name: 'smtps' | 'submission' | 'imaps' | 'pop3s' | 'ldaps' | 'https';
   port: number;
   address: string;
 }
@@ -98,6 +116,8 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     cleanups.push(() => services.close());
     const { tls, caFile, created } = await tlsSetup(config);
     await services.blobs.removeUnfinished();
+    await services.domainBooks.ensureDefaultBooks();
+    await services.directory.reconcile();
     services.store.watchForeignChanges();
     const listeners = await startListeners(config, logger, services, tls, cleanups);
     return { services, listeners, caFile, createdTlsFiles: created, close };
@@ -148,6 +168,20 @@ async function startListeners(
     listeners.push(await listen('pop3s', server, ports.pop3s, listenAddress));
   }
 
+  const ldap = createLdapService({
+    directory: services.directory,
+    auth,
+    logger: logger.child({ component: 'ldap' }),
+    limits: config.ldap,
+    onChange: (listener) => mail.onChange(listener),
+  });
+  cleanups.push(() => ldap.close());
+  if (ports.ldaps) {
+    const server = tlsServer(tls, config, logger, (socket) => ldap.handleConnection(socket, { remoteAddress: remote(socket) }));
+    cleanups.push(() => closeServer(server));
+    listeners.push(await listen('ldaps', server, ports.ldaps, listenAddress));
+  }
+
   if (ports.https) {
     const web = createWebServer({
       tls,
@@ -155,6 +189,7 @@ async function startListeners(
       hostname: config.hostname,
       ports,
       health: async () => ({ ok: true, detail: { listeners: listeners.map((l) => l.name) } }),
+      admin: services,
     });
     cleanups.push(() => web.close());
     limitConnections(web.server, config.limits, logger);

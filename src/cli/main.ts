@@ -8,10 +8,18 @@ import { registerOrg } from './commands/org.ts';
 import { registerMailbox } from './commands/mailbox.ts';
 import { registerKey } from './commands/key.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerClassify, registerDomainBook } from './commands/domainbook.ts';
+import { registerDirectory } from './commands/directory.ts';
+import { registerAdmin } from './commands/admin.ts';
 
 // The database holds key hashes, addresses and the audit log; message files are patient data.
 // Nothing Zorgpost creates is for other users of the machine, whatever the data directory's mode.
 process.umask(0o077);
+// `zorgpost directory export | head`: a reader that stops early is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const program = new Command('zorgpost')
   .description('Zorgpost: secure e-mail for healthcare')
@@ -26,6 +34,10 @@ registerOrg(program);
 registerMailbox(program);
 registerKey(program);
 registerConfig(program);
+registerDomainBook(program);
+registerClassify(program);
+registerDirectory(program);
+registerAdmin(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -26,6 +26,8 @@ export const ENVIRONMENT: ReadonlyArray<[name: string, path: string[], kind: Env
   ['ZORGPOST_IMAPS_PORT', ['ports', 'imaps'], 'port'],
   ['ZORGPOST_POP3S_PORT', ['ports', 'pop3s'], 'port'],
   ['ZORGPOST_HTTPS_PORT', ['ports', 'https'], 'port'],
+  ['ZORGPOST_LDAPS_PORT', ['ports', 'ldaps'], 'port'],
+  ['ZORGPOST_LDAP_BASE_DN', ['ldap', 'baseDn'], 'string'],
   ['ZORGPOST_TLS_CERT', ['tls', 'certFile'], 'string'],
   ['ZORGPOST_TLS_KEY', ['tls', 'keyFile'], 'string'],
   ['ZORGPOST_MAX_MESSAGE_BYTES', ['limits', 'maxMessageBytes'], 'integer'],

@@ -17,6 +17,7 @@ export const configSchema = z
         imaps: port.default(10993).describe('IMAP with implicit TLS (production: 993); 0 disables'),
         pop3s: port.default(10995).describe('POP3 with implicit TLS (production: 995); 0 disables'),
         https: port.default(10443).describe('HTTPS (production: 443); 0 disables'),
+        ldaps: port.default(10636).describe('LDAP address book with implicit TLS (production: 636); 0 disables'),
       })
       .strict()
       .prefault({}),
@@ -24,6 +25,16 @@ export const configSchema = z
       .object({
         certFile: z.string().optional().describe('PEM certificate chain; without it a local CA in <dataDir>/tls issues one'),
         keyFile: z.string().optional().describe('PEM private key for certFile'),
+      })
+      .strict()
+      .prefault({}),
+    ldap: z
+      .object({
+        baseDn: z.string().min(1).default('ou=se,dc=zorgmail').describe('Search base of the address book (the manual: ou=se,dc=zorgmail)'),
+        maxSizeLimit: z.number().int().positive().default(1000).describe('Most entries one search returns without paging'),
+        maxTimeLimitSeconds: z.number().int().positive().default(30).describe('Longest a search may run'),
+        maxMessageBytes: z.number().int().positive().default(64 * 1024).describe('Largest LDAP request accepted'),
+        idleTimeoutSeconds: z.number().int().positive().default(600).describe('Closes connections idle this long'),
       })
       .strict()
       .prefault({}),

@@ -18,13 +18,21 @@ export interface Actor {
   remoteAddress?: string | null;
 }
 
+/** What must follow new organisations and mailboxes (the directory's entries). */
+export interface AccountListener {
+  syncOrganisation(org: Organisation): Promise<void>;
+  syncMailbox(mailbox: Mailbox): Promise<void>;
+}
+
 export class IdentityService {
   readonly #store: Store;
   readonly #audit: AuditLog;
+  readonly #listener: AccountListener | null;
 
-  constructor(store: Store, audit: AuditLog) {
+  constructor(store: Store, audit: AuditLog, listener: AccountListener | null = null) {
     this.#store = store;
     this.#audit = audit;
+    this.#listener = listener;
   }
 
   async addOrganisation(input: { name: string; domain: string }, by: Actor): Promise<Organisation> {
@@ -34,6 +42,7 @@ export class IdentityService {
     if (!DOMAIN.test(domain)) throw new UserError('BADINPUT', `"${input.domain}" is not a valid domain name`);
     const org = await this.#store.accounts.insertOrganisation({ name, domain });
     await this.#audit.record({ ...by, action: 'organisation.create', detail: { domain, name } });
+    await this.#listener?.syncOrganisation(org);
     return org;
   }
 
@@ -65,6 +74,7 @@ export class IdentityService {
       DEFAULT_FOLDERS,
     );
     await this.#audit.record({ ...by, action: 'mailbox.create', mailboxId: mailbox.id, detail: { address, klantnummer } });
+    await this.#listener?.syncMailbox(mailbox);
     return mailbox;
   }
 

@@ -10,6 +10,9 @@ export interface Store {
   readonly folders: FolderRepository;
   readonly messages: MessageRepository;
   readonly audit: AuditRepository;
+  readonly directory: DirectoryRepository;
+  readonly domainBooks: DomainBookRepository;
+  readonly adminTokens: AdminTokenRepository;
   /** Committed changes from this process and, within a second, from other processes on the store. */
   onChange(listener: (event: ChangeEvent) => void): () => void;
   close(): Promise<void>;
@@ -110,4 +113,118 @@ export interface AuditRecord extends AuditEntry {
 export interface AuditRepository {
   append(entry: AuditEntry): Promise<AuditRecord>;
   list(filter: { mailboxId?: number; action?: string; limit?: number; afterId?: number }): Promise<AuditRecord[]>;
+}
+
+// ── Directory (SPEC R9) ────────────────────────────────────────────────────────────────────────
+
+export type DirectoryEntryKind = 'person' | 'organisation';
+
+export interface DirectoryEntryRecord {
+  id: number;
+  kind: DirectoryEntryKind;
+  /** Unique key: a person's mail address, an organisation's domain. */
+  uid: string;
+  mailboxId: number | null;
+  orgId: number | null;
+  hidden: boolean;
+  /** Lower-case LDAP attribute name → values. */
+  attributes: Record<string, string[]>;
+  updatedAt: Date;
+}
+
+export interface DirectoryEntryInput {
+  kind: DirectoryEntryKind;
+  uid: string;
+  mailboxId: number | null;
+  orgId: number | null;
+  hidden: boolean;
+  attributes: Record<string, string[]>;
+  /** Normalised values (directory/normalise.ts) of the indexed attributes, for the search index. */
+  index: Record<string, string[]>;
+}
+
+/** A candidate query over the search index: which visible entries may match. Fragments are normalised
+ * text; a fragment is usable by the index when it has at least INDEX_MIN_FRAGMENT characters, counting
+ * the value boundary an `initial` or `final` fragment is anchored to. */
+export type DirectoryIndexQuery =
+  | { op: 'equals'; attribute: string; value: string }
+  | { op: 'match'; attribute: string; initial: string | null; any: string[]; final: string | null }
+  | { op: 'and' | 'or'; queries: DirectoryIndexQuery[] };
+
+export const INDEX_MIN_FRAGMENT = 3;
+
+export interface DirectoryRepository {
+  /** Attributes (lower-case) the search index covers. */
+  readonly indexedAttributes: ReadonlySet<string>;
+  /** Inserts or replaces entries by uid, in one transaction, index included. */
+  upsert(entries: DirectoryEntryInput[]): Promise<DirectoryEntryRecord[]>;
+  find(by: { id: number } | { uid: string } | { mailboxId: number }): Promise<DirectoryEntryRecord | null>;
+  get(ids: number[]): Promise<DirectoryEntryRecord[]>;
+  remove(id: number): Promise<void>;
+  /** Entries in id order after `afterId`, hidden ones only when asked. */
+  list(options: { afterId: number; limit: number; includeHidden: boolean }): Promise<DirectoryEntryRecord[]>;
+  /** Ids of visible entries after `afterId`, ascending, that may match `query` (all when null). */
+  candidates(query: DirectoryIndexQuery | null, afterId: number, limit: number): Promise<number[]>;
+  count(options: { includeHidden: boolean }): Promise<number>;
+}
+
+// ── Domain books (SPEC R12) ────────────────────────────────────────────────────────────────────
+
+export interface DomainBook {
+  id: number;
+  name: string;
+  description: string | null;
+  domainCount: number;
+  /** Domains of the organisations that use this book. */
+  organisations: string[];
+  createdAt: Date;
+}
+
+export interface DomainBookChange {
+  /** Domains that were not in the book before. */
+  added: number;
+  /** Domains taken out (only by a `replace`). */
+  removed: number;
+  /** Domains in the book afterwards. */
+  total: number;
+}
+
+export interface DomainBookRepository {
+  insert(input: { name: string; description: string | null }): Promise<DomainBook>;
+  /** By id, or by name compared case-insensitively. */
+  find(by: { id: number } | { name: string }): Promise<DomainBook | null>;
+  list(): Promise<DomainBook[]>;
+  /** Deletes a book; refused (UserError INUSE) while an organisation uses it. */
+  remove(id: number): Promise<void>;
+  rename(id: number, name: string, description: string | null): Promise<void>;
+  listDomains(bookId: number): Promise<Array<{ domain: string; note: string | null }>>;
+  /** Adds normalised domains in one transaction (existing ones keep their note unless a new one is
+   * given); with `replace` the book afterwards holds exactly `domains`, notes included. */
+  addDomains(
+    bookId: number,
+    domains: ReadonlyArray<{ domain: string; note: string | null }>,
+    options: { replace: boolean },
+  ): Promise<DomainBookChange>;
+  removeDomains(bookId: number, domains: readonly string[]): Promise<number>;
+  /** Whether `domain` is in the book (an indexed lookup). */
+  contains(bookId: number, domain: string): Promise<boolean>;
+  assign(orgId: number, bookId: number | null): Promise<void>;
+  /** The book the organisation uses, if any (one indexed lookup). */
+  assignedBook(orgId: number): Promise<{ id: number; name: string } | null>;
+}
+
+// ── Admin API tokens ──────────────────────────────────────────────────────────────────────────
+
+export interface AdminToken {
+  id: number;
+  name: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface AdminTokenRepository {
+  insert(name: string, hash: string): Promise<AdminToken>;
+  findActive(hash: string): Promise<AdminToken | null>;
+  list(): Promise<AdminToken[]>;
+  revoke(id: number): Promise<boolean>;
 }

@@ -1,8 +1,9 @@
-// HTTPS front-end. For now a landing page and a health endpoint; the portal, webmail, Viewer and
-// admin API will be added here as route plugins.
+// HTTPS front-end: a landing page, a health endpoint and the admin API (/api/admin); the portal,
+// webmail and Viewer will be added here as route plugins.
 import Fastify, { LogController } from 'fastify';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
+import { adminApi, type AdminServices } from './admin/plugin.ts';
 
 export interface WebServerOptions {
   tls: SecureContextOptions;
@@ -10,6 +11,7 @@ export interface WebServerOptions {
   hostname: string;
   ports: { smtps: number; imaps: number; pop3s: number };
   health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
+  admin: AdminServices;
 }
 
 export function createWebServer(options: WebServerOptions) {
@@ -28,6 +30,8 @@ export function createWebServer(options: WebServerOptions) {
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('X-Robots-Tag', 'noindex, nofollow');
   });
+
+  void app.register(adminApi, { prefix: '/api/admin', services: options.admin });
 
   app.get('/healthz', async (_request, reply) => {
     const health = await options.health();

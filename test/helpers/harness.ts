@@ -19,7 +19,7 @@ export interface TestAccount {
 export interface TestServer {
   config: Config;
   server: RunningServer;
-  ports: { smtps: number; submission: number; imaps: number; pop3s: number; https: number };
+  ports: { smtps: number; submission: number; imaps: number; pop3s: number; https: number; ldaps: number };
   ca: Buffer;
   caFile: string;
   dataDir: string;
@@ -65,6 +65,7 @@ async function startOnFreePorts(dataDir: string, overrides: TestServerOverrides)
     imaps: await freePort(),
     pop3s: await freePort(),
     https: await freePort(),
+    ldaps: await freePort(),
   };
   const config = configSchema.parse({
     hostname: 'localhost',

@@ -6,14 +6,14 @@ import { freePort } from './harness.ts';
 
 export interface ServeProcess {
   child: ChildProcess;
-  ports: { smtps: number; submission: number; imaps: number; pop3s: number; https: number };
+  ports: { smtps: number; submission: number; imaps: number; pop3s: number; https: number; ldaps: number };
   /** Everything the process printed to stdout so far. */
   stdout(): string;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export async function freePorts(): Promise<ServeProcess['ports']> {
-  return { smtps: await freePort(), submission: await freePort(), imaps: await freePort(), pop3s: await freePort(), https: await freePort() };
+  return { smtps: await freePort(), submission: await freePort(), imaps: await freePort(), pop3s: await freePort(), https: await freePort(), ldaps: await freePort() };
 }
 
 /** Starts the server and resolves once it has printed its listeners (or rejects with its output). */
@@ -32,6 +32,7 @@ export async function startServeProcess(
       ZORGPOST_IMAPS_PORT: String(ports.imaps),
       ZORGPOST_POP3S_PORT: String(ports.pop3s),
       ZORGPOST_HTTPS_PORT: String(ports.https),
+      ZORGPOST_LDAPS_PORT: String(ports.ldaps),
       ZORGPOST_LOG_LEVEL: 'warn',
       ...options.env,
     },

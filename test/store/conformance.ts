@@ -193,5 +193,49 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
       assert.equal(auditHash(b!.prevHash, b!), b!.hash);
       assert.deepEqual(a!.detail, { n: 1 });
     });
+
+    describe('domain books', () => {
+      it('finds books by name whatever the case and keeps names unique', async () => {
+        const book = await store.domainBooks.insert({ name: 'Conformance', description: 'test' });
+        assert.deepEqual((await store.domainBooks.find({ name: 'CONFORMANCE' }))?.id, book.id);
+        assert.equal((await store.domainBooks.find({ id: book.id }))?.domainCount, 0);
+        await assert.rejects(store.domainBooks.insert({ name: 'conformance', description: null }), { code: 'ALREADYEXISTS' });
+        await store.domainBooks.insert({ name: 'Other', description: null });
+        await assert.rejects(store.domainBooks.rename(book.id, 'OTHER', null), { code: 'ALREADYEXISTS' });
+        assert.ok((await store.domainBooks.list()).some((b) => b.name === 'Conformance' && b.description === 'test'));
+      });
+
+      it('adds thousands of domains at once, keeps notes unless given and replaces exactly', async () => {
+        const book = (await store.domainBooks.find({ name: 'Conformance' }))!;
+        const many = Array.from({ length: 3000 }, (_, i) => ({ domain: `d${i}.test`, note: i === 0 ? 'first' : null }));
+        assert.deepEqual(await store.domainBooks.addDomains(book.id, many, { replace: false }), { added: 3000, removed: 0, total: 3000 });
+        assert.equal(await store.domainBooks.contains(book.id, 'd2999.test'), true);
+        assert.equal(await store.domainBooks.contains(book.id, 'd3000.test'), false);
+        const again = [{ domain: 'd0.test', note: null }, { domain: 'd1.test', note: 'second' }, { domain: 'new.test', note: null }];
+        assert.deepEqual(await store.domainBooks.addDomains(book.id, again, { replace: false }), { added: 1, removed: 0, total: 3001 });
+        const notes = new Map((await store.domainBooks.listDomains(book.id)).map((d) => [d.domain, d.note]));
+        assert.deepEqual([notes.get('d0.test'), notes.get('d1.test'), notes.get('new.test')], ['first', 'second', null]);
+        assert.deepEqual(await store.domainBooks.addDomains(book.id, again, { replace: true }), { added: 0, removed: 2998, total: 3 });
+        assert.deepEqual(await store.domainBooks.listDomains(book.id), again);
+        assert.equal(await store.domainBooks.removeDomains(book.id, ['d1.test', 'absent.test']), 1);
+        assert.equal((await store.domainBooks.find({ id: book.id }))?.domainCount, 2);
+      });
+
+      it('assigns books to organisations and refuses to delete a book in use', async () => {
+        const book = (await store.domainBooks.find({ name: 'Conformance' }))!;
+        const org = (await store.accounts.findOrganisation({ domain: 'praktijk.test' }))!;
+        assert.equal(await store.domainBooks.assignedBook(org.id), null);
+        await store.domainBooks.assign(org.id, book.id);
+        assert.deepEqual(await store.domainBooks.assignedBook(org.id), { id: book.id, name: 'Conformance' });
+        assert.deepEqual((await store.domainBooks.find({ id: book.id }))?.organisations, ['praktijk.test']);
+        await assert.rejects(store.domainBooks.remove(book.id), { code: 'INUSE' });
+        await assert.rejects(store.domainBooks.assign(org.id, 999_999), { code: 'NONEXISTENT' });
+        await store.domainBooks.assign(org.id, null);
+        await store.domainBooks.remove(book.id);
+        assert.equal(await store.domainBooks.find({ id: book.id }), null);
+        assert.equal(await store.domainBooks.contains(book.id, 'd0.test'), false);
+        await assert.rejects(store.domainBooks.remove(book.id), { code: 'NONEXISTENT' });
+      });
+    });
   });
 }

@@ -4,13 +4,13 @@ import { pino } from 'pino';
 import { startServer } from '../../main.ts';
 import { effectiveConfig, globalOptions } from '../context.ts';
 
-const STANDARD_PORTS = { smtps: 465, submission: 587, imaps: 993, pop3s: 995, https: 443 } as const;
-const LABELS = { smtps: 'SMTPS (submission, TLS)', submission: 'Submission (STARTTLS)', imaps: 'IMAPS', pop3s: 'POP3S', https: 'HTTPS' } as const;
+const STANDARD_PORTS = { smtps: 465, submission: 587, imaps: 993, pop3s: 995, ldaps: 636, https: 443 } as const;
+const LABELS = { smtps: 'SMTPS (submission, TLS)', submission: 'Submission (STARTTLS)', imaps: 'IMAPS', pop3s: 'POP3S', ldaps: 'LDAPS (address book)', https: 'HTTPS' } as const;
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run every listener (SMTP, IMAP, POP3, HTTPS) on the data directory')
+    .description('run every listener (SMTP, IMAP, POP3, LDAP, HTTPS) on the data directory')
     .action(async (_options, command: Command) => {
       const options = globalOptions(command);
       const config = effectiveConfig(options);

@@ -133,5 +133,71 @@ export function createMigrations(dialect: SqlDialectName): Record<string, Migrat
           .execute();
       },
     },
+    '0002-directory': {
+      async up(db: Kysely<unknown>) {
+        // SPEC R9/R12: the community directory (people and organisations) and the domain books.
+        await db.schema
+          .createTable('domain_books')
+          .addColumn('id', idType, id)
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('name_key', 'text', (c) => c.notNull().unique())
+          .addColumn('description', 'text')
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('domain_book_domains')
+          .addColumn('book_id', 'integer', (c) => c.notNull().references('domain_books.id').onDelete('cascade'))
+          .addColumn('domain', 'text', (c) => c.notNull())
+          .addColumn('note', 'text')
+          .addPrimaryKeyConstraint('domain_book_domains_pk', ['book_id', 'domain'])
+          .execute();
+        await db.schema.createIndex('domain_book_domains_domain').on('domain_book_domains').column('domain').execute();
+        await db.schema.alterTable('organisations').addColumn('domain_book_id', 'integer', (c) => c.references('domain_books.id')).execute();
+        await db.schema
+          .createTable('directory_entries')
+          .addColumn('id', idType, id)
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('uid', 'text', (c) => c.notNull().unique())
+          .addColumn('mailbox_id', 'integer', (c) => c.unique().references('mailboxes.id'))
+          .addColumn('org_id', 'integer', (c) => c.references('organisations.id'))
+          .addColumn('hidden', 'integer', (c) => c.notNull())
+          .addColumn('attributes', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('directory_entries_org').on('directory_entries').columns(['org_id', 'kind']).execute();
+        await db.schema.createIndex('directory_entries_visible').on('directory_entries').columns(['hidden', 'id']).execute();
+        if (dialect === 'sqlite') {
+          // Substring, prefix and equality candidates for directory searches: a trigram index over the
+          // normalised values of the searchable attributes (only visible entries are in it).
+          await sql`create virtual table directory_index using fts5(${sql.raw(DIRECTORY_INDEX_COLUMNS.join(', '))}, tokenize = 'trigram case_sensitive 1')`.execute(db);
+        }
+        await db.schema
+          .createTable('admin_tokens')
+          .addColumn('id', idType, id)
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('hash', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('revoked_at', 'bigint')
+          .execute();
+      },
+    },
   };
 }
+
+/** The directory attributes (lower-case LDAP names) the search index covers. */
+export const DIRECTORY_INDEX_COLUMNS = [
+  'cn',
+  'displayname',
+  'givenname',
+  'sn',
+  'mail',
+  'o',
+  'ou',
+  'l',
+  'title',
+  'uid',
+  'agbcode',
+  'specialism',
+  'telephonenumber',
+  'mobile',
+] as const;

@@ -4,7 +4,7 @@ import type { Generated } from 'kysely';
 
 export interface Database {
   settings: { key: string; value: string };
-  organisations: { id: Generated<number>; name: string; domain: string; created_at: number };
+  organisations: { id: Generated<number>; name: string; domain: string; created_at: number; domain_book_id: number | null };
   mailboxes: {
     id: Generated<number>;
     org_id: number;
@@ -69,4 +69,17 @@ export interface Database {
     hash: string;
   };
   change_events: { id: Generated<number>; origin: string; payload: string; created_at: number };
+  domain_books: { id: Generated<number>; name: string; name_key: string; description: string | null; created_at: number };
+  domain_book_domains: { book_id: number; domain: string; note: string | null };
+  directory_entries: {
+    id: Generated<number>;
+    kind: string;
+    uid: string;
+    mailbox_id: number | null;
+    org_id: number | null;
+    hidden: number;
+    attributes: string;
+    updated_at: number;
+  };
+  admin_tokens: { id: Generated<number>; name: string; hash: string; created_at: number; revoked_at: number | null };
 }

@@ -12,6 +12,9 @@ import { createAccountRepository } from './accounts.ts';
 import { createFolderRepository } from './folders.ts';
 import { createMessageRepository } from './messages.ts';
 import { createAuditRepository } from './audit.ts';
+import { createDomainBookRepository } from './domain-books.ts';
+import { createDirectoryRepository } from './directory.ts';
+import { createAdminTokenRepository } from './admin-tokens.ts';
 
 const EVENT_RETENTION_MS = 10 * 60 * 1000;
 
@@ -20,6 +23,9 @@ export class SqlStore implements Store {
   readonly folders;
   readonly messages;
   readonly audit;
+  readonly domainBooks;
+  readonly directory;
+  readonly adminTokens;
   readonly #db: Kysely<Database>;
   readonly #origin = randomUUID();
   readonly #emitter = new EventEmitter();
@@ -33,6 +39,9 @@ export class SqlStore implements Store {
     this.folders = createFolderRepository(ctx);
     this.messages = createMessageRepository(ctx);
     this.audit = createAuditRepository(ctx);
+    this.domainBooks = createDomainBookRepository(ctx);
+    this.directory = createDirectoryRepository(ctx);
+    this.adminTokens = createAdminTokenRepository(ctx);
   }
 
   async init(): Promise<void> {

@@ -1,0 +1,51 @@
+// One LDAP client connection: who is bound, which searches are running (so abandon can stop them),
+// and writes that wait for the socket to drain, so a slow reader of a big result holds one page in
+// memory, not the whole answer.
+import type { Duplex } from 'node:stream';
+import type { Mailbox } from '../identity/types.ts';
+
+export class LdapConnection {
+  readonly socket: Duplex;
+  readonly remoteAddress: string;
+  mailbox: Mailbox | null = null;
+  keyId: number | null = null;
+  /** Running operations by message id (RFC 4511 §4.11: abandon names one of them). */
+  readonly running = new Map<number, AbortController>();
+  closed = false;
+
+  constructor(socket: Duplex, remoteAddress: string) {
+    this.socket = socket;
+    this.remoteAddress = remoteAddress;
+  }
+
+  /** Writes one encoded PDU; resolves when the socket can take more. */
+  async send(pdu: Buffer): Promise<void> {
+    if (this.closed || this.socket.destroyed) return;
+    if (this.socket.write(pdu)) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        this.socket.off('drain', done);
+        this.socket.off('close', done);
+        resolve();
+      };
+      this.socket.on('drain', done);
+      this.socket.on('close', done);
+    });
+  }
+
+  /** Anonymous again: a failed bind drops the earlier authentication (RFC 4511 §4.2.1). */
+  unbind(): void {
+    this.mailbox = null;
+    this.keyId = null;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const controller of this.running.values()) controller.abort();
+    this.running.clear();
+    // end() lets the last PDU (a notice of disconnection) reach the client; a client that never
+    // reads it must not keep the socket.
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+}
