@@ -144,8 +144,9 @@ export class DirectoryService {
       const hidden = record.hidden ?? existing?.hidden ?? false;
       const domain = key.slice(key.lastIndexOf('@') + 1);
       if (record.kind === 'person') {
-        const mailbox = await this.#store.accounts.findMailbox({ address: key });
         const org = orgNames.get(domain);
+        // Only a hosted domain can have a mailbox: partner people cost no lookup.
+        const mailbox = org ? await this.#store.accounts.findMailbox({ address: key }) : null;
         inputs.push(this.#personInput(key, mailbox, existing, record.attributes, hidden, org?.name ?? null));
       } else {
         const org = orgNames.get(key);
@@ -207,6 +208,11 @@ export class DirectoryService {
     }
     await this.#store.directory.remove(existing.id);
     await this.#audit.record({ ...by, action: 'directory.remove', detail: { uid: existing.uid } });
+  }
+
+  /** Exports hand the whole directory out: who took it is worth keeping (SPEC R22). */
+  async recordExport(format: string, by: Actor): Promise<void> {
+    await this.#audit.record({ ...by, action: 'directory.export', detail: { format } });
   }
 
   async findEntry(uid: string): Promise<DirectoryEntry | null> {

@@ -51,14 +51,14 @@ export function registerDirectory(program: Command): void {
   directory
     .command('export')
     .description('write the directory as CSV or LDIF (stdout by default)')
-    .option('--format <csv|ldif>', 'file format', 'csv')
+    .option('--format <csv|ldif>', 'file format (default: from the --out file name, else csv)')
     .option('--out <file>', 'write to a file instead of stdout')
     .option('--visible-only', 'leave hidden entries out')
-    .action((opts: { format: string; out?: string; visibleOnly?: boolean }, command: Command) =>
-      withServices(command, async ({ directory: service, audit }) => {
-        const format = fileFormat(opts.out ?? `x.${opts.format}`, opts.format);
+    .action((opts: { format?: string; out?: string; visibleOnly?: boolean }, command: Command) =>
+      withServices(command, async ({ directory: service }) => {
+        const format = fileFormat(opts.out, opts.format);
         const chunks = Readable.from(exportChunks(format, service.entries({ includeHidden: !opts.visibleOnly })));
-        await audit.record({ ...cliActor(), action: 'directory.export', detail: { format } });
+        await service.recordExport(format, cliActor());
         if (opts.out) await pipeline(chunks, createWriteStream(opts.out));
         else await pipeline(chunks, process.stdout, { end: false });
       }),
@@ -145,8 +145,12 @@ export function registerDirectory(program: Command): void {
     );
 }
 
-function fileFormat(file: string, given: string | undefined): DirectoryFormat {
-  const format = (given ?? extname(file).slice(1)).toLowerCase();
+/** The format given, else the one the file name says; stdout (no file) is CSV unless told. */
+function fileFormat(file: string | undefined, given: string | undefined): DirectoryFormat {
+  const format = (given ?? (file === undefined ? 'csv' : extname(file).slice(1))).toLowerCase();
   if (format === 'csv' || format === 'ldif') return format;
-  throw new UserError('BADINPUT', `${file}: give --format csv or --format ldif`);
+  throw new UserError(
+    'BADINPUT',
+    given === undefined ? `${file}: give --format csv or --format ldif` : `--format ${given}: give csv or ldif`,
+  );
 }

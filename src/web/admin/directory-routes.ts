@@ -49,17 +49,26 @@ export function directoryRoutes(app: FastifyInstance, directory: DirectoryServic
 
   app.get('/directory/export', async (request, reply) => {
     const { format, includeHidden } = formatQuery.parse(request.query);
+    await directory.recordExport(format, request.adminActor!);
     reply.type(format === 'csv' ? 'text/csv; charset=utf-8' : 'text/x-ldif; charset=utf-8');
     reply.header('Content-Disposition', `attachment; filename="directory.${format}"`);
     return reply.send(Readable.from(exportChunks(format, directory.entries({ includeHidden: includeHidden === 'true' }))));
   });
 
-  app.post('/directory/import', async (request) => {
+  // RFC 9110 §15.5.21: a well-formed request whose content cannot be processed is 422.
+  app.post('/directory/import', async (request, reply) => {
     const format = z.object({ format: z.enum(['csv', 'ldif']).optional() }).parse(request.query).format ?? formatOf(request.headers['content-type']);
     if (typeof request.body !== 'string') throw new UserError('BADINPUT', 'Send the file as the request body (Content-Type text/csv or text/x-ldif)');
     const parsed = format === 'ldif' ? parseDirectoryLdif(request.body) : parseDirectoryCsv(request.body);
-    if (parsed.errors.length) return { imported: false, errors: parsed.errors };
-    return { imported: true, ...(await directory.importRecords(parsed.records, request.adminActor!)) };
+    if (parsed.errors.length) return reply.code(422).send({ imported: false, errors: parsed.errors });
+    try {
+      return { imported: true, ...(await directory.importRecords(parsed.records, request.adminActor!)) };
+    } catch (error) {
+      // The checks that need the directory (an address twice in the file, a person where an organisation
+      // is) name their line like the parser's: the same answer, and nothing was imported.
+      if (error instanceof UserError && error.code === 'BADINPUT') return reply.code(422).send({ imported: false, errors: [error.message] });
+      throw error;
+    }
   });
 
   app.get<{ Params: { uid: string } }>('/directory/:uid', async (request) => {
@@ -76,7 +85,10 @@ export function directoryRoutes(app: FastifyInstance, directory: DirectoryServic
       await directory.updateEntry(uid, attributes, request.adminActor!);
     }
     if (change.hidden !== undefined) await directory.setHidden(uid, change.hidden, request.adminActor!);
-    return describe((await directory.findEntry(uid))!);
+    // An empty change reaches no service call, so the entry's existence is checked here.
+    const entry = await directory.findEntry(uid);
+    if (!entry) throw new UserError('NONEXISTENT', `No directory entry for ${uid}`);
+    return describe(entry);
   });
 
   app.delete<{ Params: { uid: string } }>('/directory/:uid', async (request, reply) => {
