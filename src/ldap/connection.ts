@@ -12,6 +12,9 @@ export class LdapConnection {
   /** Running operations by message id (RFC 4511 §4.11: abandon names one of them). */
   readonly running = new Map<number, AbortController>();
   closed = false;
+  /** One wait for 'drain' shared by every writer: up to MAX_IN_FLIGHT searches and the busy answers
+   * may wait at once, and a listener pair each would trip Node's MaxListenersExceededWarning. */
+  #drained: Promise<void> | null = null;
 
   constructor(socket: Duplex, remoteAddress: string) {
     this.socket = socket;
@@ -22,15 +25,17 @@ export class LdapConnection {
   async send(pdu: Buffer): Promise<void> {
     if (this.closed || this.socket.destroyed) return;
     if (this.socket.write(pdu)) return;
-    await new Promise<void>((resolve) => {
+    this.#drained ??= new Promise<void>((resolve) => {
       const done = () => {
         this.socket.off('drain', done);
         this.socket.off('close', done);
+        this.#drained = null;
         resolve();
       };
       this.socket.on('drain', done);
       this.socket.on('close', done);
     });
+    await this.#drained;
   }
 
   /** Anonymous again: a failed bind drops the earlier authentication (RFC 4511 §4.2.1). */

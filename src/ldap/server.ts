@@ -13,13 +13,17 @@ import { TemporaryError } from '../errors.ts';
 import { BerError } from './ber/reader.ts';
 import { FrameError, frameLength } from './protocol/framing.ts';
 import { decodeMessage, encodeNoticeOfDisconnection, encodeResult } from './protocol/messages.ts';
-import { LdapProtocolError, Op, ResultCode, type LdapMessage } from './protocol/types.ts';
+import { LdapProtocolError, OID, Op, ResultCode, type LdapMessage } from './protocol/types.ts';
 import { LdapConnection } from './connection.ts';
 import type { LdapContext } from './operations/context.ts';
 import { bind } from './operations/bind.ts';
 import { search } from './operations/search.ts';
 import { extended, readOnly } from './operations/extended.ts';
 
+/** The controls each operation understands; any other control marked critical fails it. */
+const SUPPORTED_CONTROLS: Partial<Record<LdapMessage['request']['kind'], ReadonlySet<string>>> = {
+  search: new Set([OID.pagedResults]),
+};
 /** Operations one connection may have running at once; more get `busy`. */
 const MAX_IN_FLIGHT = 8;
 // RFC 4511 §4.4.1: strongerAuthRequired tells the client its security association is gone.
@@ -141,7 +145,10 @@ function nextFrame(context: LdapContext, connection: LdapConnection, pending: Bu
 async function answerUndecodable(context: LdapContext, connection: LdapConnection, error: unknown): Promise<void> {
   if (!(error instanceof LdapProtocolError) && !(error instanceof BerError)) throw error;
   context.logger.debug({ err: error, remoteAddress: connection.remoteAddress }, 'undecodable ldap request');
-  if (error instanceof LdapProtocolError && error.messageId !== null && error.responseTag !== null) {
+  // RFC 4511 §4.1.1: broken encoding structures or lengths end the session; a well-formed request
+  // with a value we refuse (a scope out of range, a filter over our limits) gets protocolError.
+  const brokenEncoding = error instanceof BerError || (error as LdapProtocolError).cause instanceof BerError;
+  if (!brokenEncoding && error instanceof LdapProtocolError && error.messageId !== null && error.responseTag !== null) {
     await connection.send(encodeResult(error.messageId, error.responseTag, { resultCode: ResultCode.protocolError, diagnosticMessage: error.message }));
     return;
   }
@@ -152,6 +159,19 @@ async function answerUndecodable(context: LdapContext, connection: LdapConnectio
 async function run(context: LdapContext, connection: LdapConnection, message: LdapMessage): Promise<void> {
   try {
     const { request } = message;
+    // RFC 4511 §4.1.11: an operation carrying a critical control the server does not support for it
+    // is not performed (for any operation, not just search), and is answered unavailableCriticalExtension.
+    const unsupported = message.controls.find((control) => control.critical && !SUPPORTED_CONTROLS[request.kind]?.has(control.type));
+    if (unsupported) {
+      // RFC 4511 §4.2.1: a failed bind leaves the connection anonymous.
+      if (request.kind === 'bind') connection.unbind();
+      return await connection.send(
+        encodeResult(message.messageId, responseTag(message), {
+          resultCode: ResultCode.unavailableCriticalExtension,
+          diagnosticMessage: `Control ${unsupported.type} is not supported`,
+        }),
+      );
+    }
     switch (request.kind) {
       case 'bind':
         return await bind(context, connection, { ...message, request });

@@ -47,6 +47,9 @@ export const bind: OperationHandler<'bind'> = async (context, connection, messag
 /** The klantnummer (or address) a bind name stands for, or null when it is not ours. The manual
  * prints the user name with quotes around the number (uid=’500…‘); people copy them. */
 export function loginName(name: string, baseDn: string): string | null {
+  // Without "uid=" (the manual warns about it, people still forget): a bare klantnummer or address.
+  const bare = name.trim();
+  if (/^\d{9}$/.test(bare) || (!bare.includes('=') && /^[^@\s]+@[^@\s]+$/.test(bare))) return bare;
   let rdns;
   try {
     rdns = parseDn(name);

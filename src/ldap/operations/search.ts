@@ -18,17 +18,14 @@ type SearchMessage = Parameters<OperationHandler<'search'>>[2];
 export const search: OperationHandler<'search'> = async (context, connection, message) => {
   const done = (result: LdapResult, controls?: Control[]) => connection.send(encodeSearchDone(message.messageId, result, controls));
   let paged: PagedResultsValue | null = null;
+  // Unknown critical controls never get here: server.ts refuses them for every operation (RFC 4511 §4.1.11).
   for (const control of message.controls) {
-    if (control.type === OID.pagedResults) {
-      try {
-        paged = decodePagedResults(control.value);
-      } catch (error) {
-        if (error instanceof LdapProtocolError) return done({ resultCode: ResultCode.protocolError, diagnosticMessage: error.message });
-        throw error;
-      }
-    } else if (control.critical) {
-      // RFC 4511 §4.1.11: a critical control the server does not know fails the operation.
-      return done({ resultCode: ResultCode.unavailableCriticalExtension, diagnosticMessage: `Control ${control.type} is not supported` });
+    if (control.type !== OID.pagedResults) continue;
+    try {
+      paged = decodePagedResults(control.value);
+    } catch (error) {
+      if (error instanceof LdapProtocolError) return done({ resultCode: ResultCode.protocolError, diagnosticMessage: error.message });
+      throw error;
     }
   }
   // SPEC R9: the address book is for bound community members only, the root DSE included.
