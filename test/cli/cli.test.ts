@@ -90,7 +90,7 @@ describe('zorgpost CLI', () => {
     });
     assert.equal(shown.hostname, 'mail.noord.example');
     assert.equal(shown.dataDir, join(dir, 'elsewhere'));
-    assert.deepEqual(shown.ports, { smtps: 10465, submission: 10587, imaps: 993, pop3s: 0, https: 10443 });
+    assert.deepEqual(shown.ports, { smtps: 10465, submission: 10587, imaps: 993, pop3s: 0, https: 10443, ldaps: 10636 });
   });
 
   it('reports every configuration problem at once', async () => {

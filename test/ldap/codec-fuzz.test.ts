@@ -24,19 +24,10 @@ import { BerWriter } from '../../src/ldap/ber/writer.ts';
 import { FrameError, frameLength } from '../../src/ldap/protocol/framing.ts';
 import { LdapProtocolError, decodeMessage } from '../../src/ldap/protocol/messages.ts';
 import { decodePagedResults } from '../../src/ldap/protocol/paged-results.ts';
+import { seededRandom as rng } from '../mail/mime/helpers.ts';
 
 const MAX_FRAME = 1 << 20;
 
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 const FILTERS = [
   '(&(objectClass=inetOrgPerson)(|(cn=Jan*de*Vries)(mail=*@zorg.nl))(!(sn>=M)))',
