@@ -61,7 +61,7 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
   const audit = new AuditLog(store, logger);
   const mail = new StoreMailService({ store, blobs, logger, maxMessageBytes: config.limits.maxMessageBytes });
-  const directory = new DirectoryService(store, audit, config.ldap.baseDn);
+  const directory = new DirectoryService(store, audit, { baseDn: config.ldap.baseDn, cacheEntries: config.ldap.cacheEntries });
   return {
     config,
     logger,

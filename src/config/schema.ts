@@ -35,6 +35,7 @@ export const configSchema = z
         maxTimeLimitSeconds: z.number().int().positive().default(30).describe('Longest a search may run'),
         maxMessageBytes: z.number().int().positive().default(64 * 1024).describe('Largest LDAP request accepted'),
         idleTimeoutSeconds: z.number().int().positive().default(600).describe('Closes connections idle this long'),
+        cacheEntries: z.number().int().min(0).default(100_000).describe('Directory entries kept decoded in memory for searches'),
       })
       .strict()
       .prefault({}),

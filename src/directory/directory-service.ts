@@ -19,6 +19,7 @@ import { normaliseValue } from './normalise.ts';
 import { DnSyntaxError, endsWithDn, formatDn, parseDn, sameDn, type Rdn } from './dn.ts';
 import { matchesFilter, type EntryValues } from './filter-match.ts';
 import { planSearch } from './search-plan.ts';
+import { EntryCache } from './entry-cache.ts';
 
 export const DEFAULT_BASE_DN = 'ou=se,dc=zorgmail';
 
@@ -57,7 +58,12 @@ export class DirectorySearchError extends Error {
 /** The search base entry itself sorts before every stored entry (ids start at 1). */
 const CONTAINER_POSITION = 0;
 const SCAN_BATCH = 500;
-const INDEX_BATCH = 200;
+const DEFAULT_CACHE_ENTRIES = 100_000;
+
+interface CachedEntry {
+  record: DirectoryEntryRecord;
+  entry: DirectoryEntry;
+}
 const PERSON_DERIVED = new Set(['objectclass', 'uid', 'mail']);
 const ORG_DERIVED = new Set(['objectclass', 'associateddomain']);
 
@@ -67,10 +73,16 @@ export class DirectoryService {
   readonly baseDn: string;
   readonly #base: Rdn[];
   readonly #container: EntryValues;
+  readonly #cache: EntryCache<CachedEntry>;
 
-  constructor(store: Store, audit: AuditLog, baseDn: string = DEFAULT_BASE_DN) {
+  constructor(store: Store, audit: AuditLog, options: { baseDn?: string; cacheEntries?: number } = {}) {
+    const baseDn = options.baseDn ?? DEFAULT_BASE_DN;
     this.#store = store;
     this.#audit = audit;
+    this.#cache = new EntryCache(options.cacheEntries ?? DEFAULT_CACHE_ENTRIES);
+    store.onChange((event) => {
+      if (event.type === 'directory') this.#cache.clear();
+    });
     this.#base = parseDn(baseDn);
     if (!this.#base.length) throw new UserError('BADINPUT', 'The directory base DN must not be empty');
     this.baseDn = formatDn(this.#base);
@@ -286,8 +298,9 @@ export class DirectoryService {
     const plan = planSearch(request.filter, this.#store.directory.indexedAttributes);
     if (plan === 'none') return;
     const query = plan === 'all' ? null : plan;
-    const batchSize = query ? INDEX_BATCH : SCAN_BATCH;
     let after = Math.max(result.last, CONTAINER_POSITION);
+    // Index candidates usually match: ask for a few more than still wanted, more each round.
+    let batchSize = query ? Math.min(SCAN_BATCH, request.limit - result.entries.length + 8) : SCAN_BATCH;
     while (result.entries.length < request.limit) {
       if ((request.deadline !== undefined && Date.now() > request.deadline) || request.signal?.aborted) {
         result.interrupted = true;
@@ -295,15 +308,39 @@ export class DirectoryService {
       }
       const ids = await this.#store.directory.candidates(query, after, batchSize);
       if (!ids.length) return;
-      for (const record of await this.#store.directory.get(ids)) {
-        if (!matchesFilter(request.filter, record.attributes)) continue;
-        result.entries.push(this.#toEntry(record));
+      for (const { record, entry } of await this.#load(ids)) {
+        if (record.hidden || !matchesFilter(request.filter, record.attributes)) continue;
+        result.entries.push(entry);
         result.last = record.id;
         if (result.entries.length >= request.limit) return;
       }
       after = ids[ids.length - 1]!;
       if (ids.length < batchSize) return;
+      batchSize = Math.min(SCAN_BATCH, batchSize * 2);
     }
+  }
+
+  /** The entries of `ids`, in that order, from the cache where possible. */
+  async #load(ids: readonly number[]): Promise<CachedEntry[]> {
+    const generation = this.#cache.generation;
+    const loaded = new Map<number, CachedEntry>();
+    const missing: number[] = [];
+    for (const id of ids) {
+      const cached = this.#cache.get(id);
+      if (cached) loaded.set(id, cached);
+      else missing.push(id);
+    }
+    for (const record of await this.#store.directory.get(missing)) {
+      const cached = { record, entry: this.#toEntry(record) };
+      loaded.set(record.id, cached);
+      this.#cache.set(record.id, cached, generation);
+    }
+    const out: CachedEntry[] = [];
+    for (const id of ids) {
+      const cached = loaded.get(id);
+      if (cached) out.push(cached);
+    }
+    return out;
   }
 
   async #findChild(rdn: Rdn): Promise<DirectoryEntryRecord | null> {

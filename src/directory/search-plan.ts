@@ -3,15 +3,11 @@
 // candidate is then checked with filter-match.ts). Mirrors how OpenLDAP picks its eq/sub indexes.
 import type { Filter } from './filter.ts';
 import type { DirectoryIndexQuery } from '../store/store.ts';
-import { INDEX_MIN_FRAGMENT } from '../store/store.ts';
 import { attributeDefinition, storageKey } from './schema.ts';
 import { normaliseFragment, normaliseValue } from './normalise.ts';
 
 /** `all`: no index helps, scan the directory; `none`: nothing can match. */
 export type SearchPlan = DirectoryIndexQuery | 'all' | 'none';
-
-const usable = (fragment: string | null, anchored: boolean) =>
-  fragment !== null && [...fragment].length + (anchored ? 1 : 0) >= INDEX_MIN_FRAGMENT;
 
 export function planSearch(filter: Filter, indexed: ReadonlySet<string>): SearchPlan {
   switch (filter.type) {
@@ -42,17 +38,15 @@ export function planSearch(filter: Filter, indexed: ReadonlySet<string>): Search
         const value = normaliseValue(filter.value, attribute.syntax);
         return value ? { op: 'equals', attribute: key, value } : 'all';
       }
-      const initial = filter.initial === null ? null : normaliseFragment(filter.initial, attribute.syntax);
-      const final = filter.final === null ? null : normaliseFragment(filter.final, attribute.syntax);
-      const any = filter.any.map((f) => normaliseFragment(f, attribute.syntax)).filter((f) => usable(f, false));
-      // An anchored fragment loses its meaning if prepared spaces at the value's edge differ: values
-      // are stored trimmed, so a leading space in `initial` can never match anyway.
+      // Every non-empty fragment goes to the store: trigram-length ones are looked up in the index,
+      // shorter ones make the store scan its narrow text table instead of this service every entry.
+      const fragment = (f: string | null) => (f === null ? null : normaliseFragment(f, attribute.syntax) || null);
       const query = {
         op: 'match' as const,
         attribute: key,
-        initial: usable(initial, true) ? initial : null,
-        any,
-        final: usable(final, true) ? final : null,
+        initial: fragment(filter.initial),
+        any: filter.any.map(fragment).filter((f): f is string => f !== null),
+        final: fragment(filter.final),
       };
       return query.initial !== null || query.final !== null || query.any.length ? query : 'all';
     }

@@ -90,7 +90,7 @@ export class Session {
   }
 
   private onChange(event: ChangeEvent): void {
-    if (!this.mailbox || event.mailboxId !== this.mailbox.id) return;
+    if (!this.mailbox || !('mailboxId' in event) || event.mailboxId !== this.mailbox.id) return;
     if (event.type === 'credentials') {
       // SPEC R3: a new Hosted Mail Key revokes the old one, and sessions opened with it end now.
       if (event.keyId !== this.keyId && this.state !== 'logout') {

@@ -35,6 +35,15 @@ export function selectAttributes(
   return out;
 }
 
+// Names repeat endlessly (every entry of every search): resolve each spelling once. Bounded, since a
+// client can send any names it likes.
+const canonicalKeys = new Map<string, string>();
+
 function canonicalKey(name: string): string {
-  return (attributeDefinition(name)?.name ?? name.split(';', 1)[0]!).toLowerCase();
+  let key = canonicalKeys.get(name);
+  if (key === undefined) {
+    key = (attributeDefinition(name)?.name ?? name.split(';', 1)[0]!).toLowerCase();
+    if (canonicalKeys.size < 10_000) canonicalKeys.set(name, key);
+  }
+  return key;
 }

@@ -15,16 +15,38 @@ export class LdapConnection {
   /** One wait for 'drain' shared by every writer: up to MAX_IN_FLIGHT searches and the busy answers
    * may wait at once, and a listener pair each would trip Node's MaxListenersExceededWarning. */
   #drained: Promise<void> | null = null;
+  #queued: Buffer[] = [];
+  #queuedBytes = 0;
 
   constructor(socket: Duplex, remoteAddress: string) {
     this.socket = socket;
     this.remoteAddress = remoteAddress;
   }
 
-  /** Writes one encoded PDU; resolves when the socket can take more. */
+  /** Writes one encoded PDU (after any queued ones); resolves when the socket can take more. */
   async send(pdu: Buffer): Promise<void> {
+    this.queue(pdu);
+    await this.flush();
+  }
+
+  /** Holds a PDU back to go out with the next ones: a page of search entries leaves in a few TLS
+   * records instead of one record and one packet per entry. */
+  queue(pdu: Buffer): void {
+    this.#queued.push(pdu);
+    this.#queuedBytes += pdu.length;
+  }
+
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
+  async flush(): Promise<void> {
+    if (!this.#queued.length) return;
+    const data = this.#queued.length === 1 ? this.#queued[0]! : Buffer.concat(this.#queued, this.#queuedBytes);
+    this.#queued = [];
+    this.#queuedBytes = 0;
     if (this.closed || this.socket.destroyed) return;
-    if (this.socket.write(pdu)) return;
+    if (this.socket.write(data)) return;
     this.#drained ??= new Promise<void>((resolve) => {
       const done = () => {
         this.socket.off('drain', done);

@@ -114,7 +114,9 @@ export interface CopyResult {
 export type ChangeEvent =
   | { type: 'folder'; mailboxId: number; folderId: number; modseq: number }
   | { type: 'folders'; mailboxId: number }
-  | { type: 'credentials'; mailboxId: number; keyId: number | null };
+  | { type: 'credentials'; mailboxId: number; keyId: number | null }
+  /** The community directory changed (SPEC R9): caches of entries start afresh. */
+  | { type: 'directory' };
 
 export interface MailService {
   listFolders(mailboxId: number): Promise<Folder[]>;

@@ -15,6 +15,9 @@ import { rootDseAttributes } from './root-dse.ts';
 
 type SearchMessage = Parameters<OperationHandler<'search'>>[2];
 
+/** Entries are written in chunks of about this size (a TLS record holds 16 KB). */
+const SEND_CHUNK_BYTES = 64 * 1024;
+
 export const search: OperationHandler<'search'> = async (context, connection, message) => {
   const done = (result: LdapResult, controls?: Control[]) => connection.send(encodeSearchDone(message.messageId, result, controls));
   let paged: PagedResultsValue | null = null;
@@ -134,9 +137,15 @@ async function searchRootDse(context: LdapContext, connection: LdapConnection, m
 async function sendEntries(connection: LdapConnection, messageId: number, entries: readonly DirectoryEntry[], selection: AttributeSelection, signal: AbortSignal): Promise<boolean> {
   for (const entry of entries) {
     if (signal.aborted || connection.closed) return false;
-    await connection.send(encodeSearchEntry(messageId, entry.dn, selectAttributes(entry.attributes, selection)));
+    // Queued entries go out with the next write (at the latest searchResultDone's), in big records.
+    connection.queue(encodeSearchEntry(messageId, entry.dn, selectAttributes(entry.attributes, selection)));
+    if (connection.queuedBytes >= SEND_CHUNK_BYTES) await connection.flush();
   }
-  return !signal.aborted && !connection.closed;
+  if (signal.aborted || connection.closed) {
+    await connection.flush();
+    return false;
+  }
+  return true;
 }
 
 function deadline(context: LdapContext, timeLimit: number): number {

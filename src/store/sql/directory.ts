@@ -1,9 +1,10 @@
 // The community directory's entries and their search index. Entry attributes are stored as JSON; the
-// searchable ones are also written, normalised, into a trigram full-text index (SQLite FTS5), which
-// answers equality, prefix and substring candidates without scanning the directory. The service
-// checks every candidate against the exact filter, so the index may over-approximate but must never
-// miss an entry.
-import { sql, type Selectable } from 'kysely';
+// searchable ones are also written, normalised, into directory_text (visible entries only), which a
+// trigram full-text index (SQLite FTS5) covers: equality, prefix and substring candidates come from
+// the index without reading the directory. Fragments too short for trigrams are found by scanning
+// directory_text in SQL — one narrow table, no JSON. The service checks every candidate against the
+// exact filter, so candidates may over-approximate but must never miss an entry.
+import { sql, type RawBuilder, type Selectable } from 'kysely';
 import type { DirectoryEntryInput, DirectoryEntryRecord, DirectoryIndexQuery, DirectoryRepository } from '../store.ts';
 import { INDEX_MIN_FRAGMENT } from '../store.ts';
 import { DIRECTORY_INDEX_COLUMNS } from './migrations.ts';
@@ -14,6 +15,7 @@ type EntryRow = Selectable<Database['directory_entries']>;
 
 // Every indexed value is stored as START value END, so an anchored fragment ("jan" at the start of a
 // value, or a whole value) is an ordinary substring of the indexed text.
+const ALL_COLUMNS: ReadonlySet<string> = new Set(DIRECTORY_INDEX_COLUMNS);
 const START = '\u0002';
 const END = '\u0003';
 const BATCH = 400;
@@ -33,22 +35,33 @@ export function createDirectoryRepository(ctx: SqlContext): DirectoryRepository 
   const { db } = ctx;
   const columns = new Set<string>(DIRECTORY_INDEX_COLUMNS);
 
+  const columnList = sql.raw(DIRECTORY_INDEX_COLUMNS.join(', '));
+
+  /** Drops the index rows of `ids`: an external-content FTS5 index is told the old values. */
+  async function dropIndex(trx: Tx, ids: readonly number[]): Promise<void> {
+    if (!ids.length) return;
+    await sql`insert into directory_index (directory_index, rowid, ${columnList}) select 'delete', id, ${columnList} from directory_text where id in (${sql.join(ids)})`.execute(trx);
+    await sql`delete from directory_text where id in (${sql.join(ids)})`.execute(trx);
+  }
+
   async function writeIndex(trx: Tx, rows: ReadonlyArray<{ id: number; input: DirectoryEntryInput }>): Promise<void> {
     if (!rows.length) return;
-    await sql`delete from directory_index where rowid in (${sql.join(rows.map((r) => r.id))})`.execute(trx);
+    await dropIndex(trx, rows.map((r) => r.id));
     const visible = rows.filter((r) => !r.input.hidden);
     if (!visible.length) return;
-    const values = visible.map(
-      (r) => sql`(${sql.join([r.id, ...DIRECTORY_INDEX_COLUMNS.map((column) => indexText(r.input.index[column]))])})`,
+    const values = sql.join(
+      visible.map((r) => sql`(${sql.join([r.id, ...DIRECTORY_INDEX_COLUMNS.map((column) => indexText(r.input.index[column]))])})`),
     );
-    await sql`insert into directory_index (rowid, ${sql.raw(DIRECTORY_INDEX_COLUMNS.join(', '))}) values ${sql.join(values)}`.execute(trx);
+    await sql`insert into directory_text (id, ${columnList}) values ${values}`.execute(trx);
+    await sql`insert into directory_index (rowid, ${columnList}) select id, ${columnList} from directory_text where id in (${sql.join(visible.map((r) => r.id))})`.execute(trx);
   }
 
   return {
     indexedAttributes: columns,
 
     async upsert(entries) {
-      return ctx.write(async (trx) => {
+      return ctx.write(async (trx, events) => {
+        events.push({ type: 'directory' });
         const saved: DirectoryEntryRecord[] = [];
         const now = Date.now();
         for (let start = 0; start < entries.length; start += BATCH) {
@@ -106,9 +119,10 @@ export function createDirectoryRepository(ctx: SqlContext): DirectoryRepository 
     },
 
     async remove(id) {
-      await ctx.write(async (trx) => {
-        await sql`delete from directory_index where rowid = ${id}`.execute(trx);
+      await ctx.write(async (trx, events) => {
+        await dropIndex(trx, [id]);
         await trx.deleteFrom('directory_entries').where('id', '=', id).execute();
+        events.push({ type: 'directory' });
       });
     },
 
@@ -119,19 +133,12 @@ export function createDirectoryRepository(ctx: SqlContext): DirectoryRepository 
     },
 
     async candidates(query, afterId, limit) {
-      if (!query) {
-        const rows = await db
-          .selectFrom('directory_entries')
-          .select('id')
-          .where('hidden', '=', 0)
-          .where('id', '>', afterId)
-          .orderBy('id')
-          .limit(limit)
-          .execute();
-        return rows.map((r) => r.id);
+      if (query && indexable(query, columns)) {
+        const { rows } = await sql<{ id: number }>`select rowid as id from directory_index where directory_index match ${matchExpression(query)} and rowid > ${afterId} order by rowid limit ${limit}`.execute(db);
+        return rows.map((r) => Number(r.id));
       }
-      const expression = matchExpression(query, columns);
-      const { rows } = await sql<{ id: number }>`select rowid as id from directory_index where directory_index match ${expression} and rowid > ${afterId} order by rowid limit ${limit}`.execute(db);
+      const where = query ? scanExpression(query, columns) : sql`1 = 1`;
+      const { rows } = await sql<{ id: number }>`select id from directory_text where ${where} and id > ${afterId} order by id limit ${limit}`.execute(db);
       return rows.map((r) => Number(r.id));
     },
 
@@ -159,18 +166,44 @@ function indexText(values: readonly string[] | undefined): string {
   return values?.length ? values.map((v) => START + v + END).join(' ') : '';
 }
 
-/** An FTS5 MATCH expression for the query. Fragments shorter than the trigram length cannot be
- * looked up; the service never sends a query that relies on one alone. */
-function matchExpression(query: DirectoryIndexQuery, columns: ReadonlySet<string>): string {
-  if ('queries' in query) {
-    return `(${query.queries.map((q) => matchExpression(q, columns)).join(query.op === 'and' ? ' AND ' : ' OR ')})`;
-  }
-  if (!columns.has(query.attribute)) throw new Error(`attribute ${query.attribute} is not indexed`);
-  const phrases =
+function phrases(query: Extract<DirectoryIndexQuery, { attribute: string }>): string[] {
+  const all =
     query.op === 'equals'
       ? [START + query.value + END]
       : [query.initial === null ? null : START + query.initial, ...query.any, query.final === null ? null : query.final + END];
-  const usable = phrases.filter((p): p is string => p !== null && [...p].length >= INDEX_MIN_FRAGMENT);
-  if (!usable.length) throw new Error('index query without a usable fragment');
-  return `(${query.attribute} : (${usable.map((p) => `"${p.replaceAll('"', '""')}"`).join(' AND ')}))`;
+  return all.filter((p): p is string => p !== null && p !== '' && p !== START && p !== END);
+}
+
+const usable = (phrase: string) => [...phrase].length >= INDEX_MIN_FRAGMENT;
+
+/** Whether the trigram index can produce the query's candidates: every leaf of an OR needs a
+ * fragment of trigram length; an AND needs one such child (the others are checked afterwards). */
+function indexable(query: DirectoryIndexQuery, columns: ReadonlySet<string>): boolean {
+  if ('queries' in query) {
+    return query.op === 'and' ? query.queries.some((q) => indexable(q, columns)) : query.queries.every((q) => indexable(q, columns));
+  }
+  return columns.has(query.attribute) && phrases(query).some(usable);
+}
+
+/** An FTS5 MATCH expression for an indexable query (see `indexable`). */
+function matchExpression(query: DirectoryIndexQuery): string {
+  if ('queries' in query) {
+    const parts = query.op === 'and' ? query.queries.filter((q) => indexable(q, ALL_COLUMNS)) : query.queries;
+    return `(${parts.map(matchExpression).join(query.op === 'and' ? ' AND ' : ' OR ')})`;
+  }
+  const terms = phrases(query).filter(usable);
+  return `(${query.attribute} : (${terms.map((p) => `"${p.replaceAll('"', '""')}"`).join(' AND ')}))`;
+}
+
+/** The same query as a condition on directory_text rows, for fragments below trigram length. */
+function scanExpression(query: DirectoryIndexQuery, columns: ReadonlySet<string>): RawBuilder<unknown> {
+  if ('queries' in query) {
+    const parts = query.queries.map((q) => scanExpression(q, columns));
+    if (!parts.length) return query.op === 'and' ? sql`1 = 1` : sql`1 = 0`;
+    return sql`(${sql.join(parts, query.op === 'and' ? sql` and ` : sql` or `)})`;
+  }
+  if (!columns.has(query.attribute)) throw new Error(`attribute ${query.attribute} is not indexed`);
+  const column = sql.ref(query.attribute);
+  const terms = phrases(query).map((p) => sql`instr(${column}, ${p}) > 0`);
+  return terms.length ? sql`(${sql.join(terms, sql` and `)})` : sql`${column} != ''`;
 }

@@ -166,10 +166,14 @@ export function createMigrations(dialect: SqlDialectName): Record<string, Migrat
           .execute();
         await db.schema.createIndex('directory_entries_org').on('directory_entries').columns(['org_id', 'kind']).execute();
         await db.schema.createIndex('directory_entries_visible').on('directory_entries').columns(['hidden', 'id']).execute();
+        // The normalised values of the searchable attributes of every visible entry, one column per
+        // attribute (see sql/directory.ts). SQLite indexes them with a trigram full-text index that
+        // reads its text from this table (external content), so the text is stored once.
+        let text = db.schema.createTable('directory_text').addColumn('id', 'integer', (c) => c.primaryKey());
+        for (const column of DIRECTORY_INDEX_COLUMNS) text = text.addColumn(column, 'text', (c) => c.notNull());
+        await text.execute();
         if (dialect === 'sqlite') {
-          // Substring, prefix and equality candidates for directory searches: a trigram index over the
-          // normalised values of the searchable attributes (only visible entries are in it).
-          await sql`create virtual table directory_index using fts5(${sql.raw(DIRECTORY_INDEX_COLUMNS.join(', '))}, tokenize = 'trigram case_sensitive 1')`.execute(db);
+          await sql`create virtual table directory_index using fts5(${sql.raw(DIRECTORY_INDEX_COLUMNS.join(', '))}, content = 'directory_text', content_rowid = 'id', tokenize = 'trigram case_sensitive 1')`.execute(db);
         }
         await db.schema
           .createTable('admin_tokens')
