@@ -194,6 +194,64 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
       assert.deepEqual(a!.detail, { n: 1 });
     });
 
+    describe('directory', () => {
+      const input = (uid: string, cn: string, hidden = false) => ({
+        kind: 'person' as const,
+        uid,
+        mailboxId: null,
+        orgId: null,
+        hidden,
+        attributes: { mail: [uid], cn: [cn] },
+        index: { mail: [uid], cn: [cn.toLowerCase()] },
+      });
+
+      it('upserts by uid in one transaction, announces the change and finds entries back', async () => {
+        const before = events.length;
+        const saved = await store.directory.upsert([input('jan@dir.test', 'Jan de Vries'), input('oz@dir.test', 'Kemal Ozturk'), input('h@dir.test', 'Jan Hidden', true)]);
+        assert.deepEqual(saved.map((e) => e.uid), ['jan@dir.test', 'oz@dir.test', 'h@dir.test']);
+        assert.ok(events.slice(before).some((e) => e.type === 'directory'));
+        const again = await store.directory.upsert([input('jan@dir.test', 'Jan de Vries-Bakker')]);
+        assert.equal(again[0]!.id, saved[0]!.id, 'same uid, same entry');
+        assert.deepEqual((await store.directory.find({ uid: 'jan@dir.test' }))!.attributes.cn, ['Jan de Vries-Bakker']);
+        assert.equal((await store.directory.find({ id: saved[1]!.id }))!.uid, 'oz@dir.test');
+        assert.deepEqual((await store.directory.get([saved[1]!.id, saved[0]!.id])).map((e) => e.uid), ['jan@dir.test', 'oz@dir.test']);
+        assert.equal(await store.directory.count({ includeHidden: true }), (await store.directory.count({ includeHidden: false })) + 1);
+      });
+
+      it('gives index candidates for equality, prefix, substring and short fragments, never hidden entries', async () => {
+        const uidsOf = async (query: Parameters<Store['directory']['candidates']>[0]) =>
+          (await store.directory.get(await store.directory.candidates(query, 0, 100))).map((e) => e.uid);
+        const match = (attribute: string, initial: string | null, any: string[], final: string | null) => ({ op: 'match' as const, attribute, initial, any, final });
+        assert.deepEqual(await uidsOf(match('cn', 'jan', [], null)), ['jan@dir.test'], 'hidden "Jan Hidden" left out');
+        assert.deepEqual(await uidsOf(match('cn', null, ['ozt'], null)), ['oz@dir.test']);
+        assert.deepEqual(await uidsOf(match('cn', null, ['oz'], null)), ['oz@dir.test'], 'below trigram length: scanned');
+        assert.deepEqual(await uidsOf(match('cn', null, [], 'bakker')), ['jan@dir.test']);
+        assert.deepEqual(await uidsOf({ op: 'equals', attribute: 'mail', value: 'oz@dir.test' }), ['oz@dir.test']);
+        assert.deepEqual(await uidsOf({ op: 'or', queries: [match('cn', 'kem', [], null), match('mail', 'ja', [], null)] }), ['jan@dir.test', 'oz@dir.test']);
+        assert.deepEqual(await uidsOf({ op: 'and', queries: [match('cn', 'jan', [], null), match('cn', null, ['zzz'], null)] }), []);
+        // Candidates may over-approximate (the service checks each one), never miss.
+        assert.ok((await uidsOf({ op: 'and', queries: [match('cn', 'jan', [], null), match('cn', null, ['zz'], null)] })).length <= 1);
+        assert.deepEqual(await uidsOf({ op: 'or', queries: [match('cn', null, ['zt'], null), match('mail', null, ['n@'], null)] }), ['jan@dir.test', 'oz@dir.test']);
+        assert.ok((await uidsOf(null)).includes('oz@dir.test'));
+        const all = await store.directory.candidates(null, 0, 100);
+        assert.deepEqual(await store.directory.candidates(null, all[0]!, 100), all.slice(1), 'continues after a position');
+      });
+
+      it('lists in id order, hides through upsert and removes entries with their index', async () => {
+        const listed = await store.directory.list({ afterId: 0, limit: 100, includeHidden: true });
+        assert.deepEqual(listed.map((e) => e.id), [...listed.map((e) => e.id)].sort((a, b) => a - b));
+        await store.directory.upsert([input('oz@dir.test', 'Kemal Ozturk', true)]);
+        assert.deepEqual(await store.directory.candidates({ op: 'match', attribute: 'cn', initial: null, any: ['ozt'], final: null }, 0, 10), []);
+        assert.deepEqual(await store.directory.candidates({ op: 'match', attribute: 'cn', initial: null, any: ['oz'], final: null }, 0, 10), [], 'the short-fragment scan sees the change too');
+        const oz = (await store.directory.find({ uid: 'oz@dir.test' }))!;
+        await store.directory.remove(oz.id);
+        assert.equal(await store.directory.find({ uid: 'oz@dir.test' }), null);
+        const jan = (await store.directory.find({ uid: 'jan@dir.test' }))!;
+        await store.directory.remove(jan.id);
+        assert.deepEqual(await store.directory.candidates({ op: 'match', attribute: 'cn', initial: 'jan', any: [], final: null }, 0, 10), []);
+      });
+    });
+
     describe('domain books', () => {
       it('finds books by name whatever the case and keeps names unique', async () => {
         const book = await store.domainBooks.insert({ name: 'Conformance', description: 'test' });

@@ -1,15 +1,16 @@
 // The community directory's entries and their search index. Entry attributes are stored as JSON; the
 // searchable ones are also written, normalised, into directory_text (visible entries only), which a
 // trigram full-text index (SQLite FTS5) covers: equality, prefix and substring candidates come from
-// the index without reading the directory. Fragments too short for trigrams are found by scanning
-// directory_text in SQL — one narrow table, no JSON. The service checks every candidate against the
+// the index without reading the directory. Fragments too short for trigrams are found by scanning an
+// in-memory copy of the columns they name (directory-scan.ts). The service checks every candidate against the
 // exact filter, so candidates may over-approximate but must never miss an entry.
-import { sql, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { DirectoryEntryInput, DirectoryEntryRecord, DirectoryIndexQuery, DirectoryRepository } from '../store.ts';
 import { INDEX_MIN_FRAGMENT } from '../store.ts';
 import { DIRECTORY_INDEX_COLUMNS } from './migrations.ts';
 import type { Database } from './schema.ts';
 import type { SqlContext, Tx } from './sql-context.ts';
+import { bumpDirectoryGeneration, DirectoryScanner } from './directory-scan.ts';
 
 type EntryRow = Selectable<Database['directory_entries']>;
 
@@ -33,7 +34,8 @@ const toRecord = (row: EntryRow): DirectoryEntryRecord => ({
 
 export function createDirectoryRepository(ctx: SqlContext): DirectoryRepository {
   const { db } = ctx;
-  const columns = new Set<string>(DIRECTORY_INDEX_COLUMNS);
+  const columns = ALL_COLUMNS;
+  const scanner = new DirectoryScanner(db);
 
   const columnList = sql.raw(DIRECTORY_INDEX_COLUMNS.join(', '));
 
@@ -62,6 +64,7 @@ export function createDirectoryRepository(ctx: SqlContext): DirectoryRepository 
     async upsert(entries) {
       return ctx.write(async (trx, events) => {
         events.push({ type: 'directory' });
+        await bumpDirectoryGeneration(trx);
         const saved: DirectoryEntryRecord[] = [];
         const now = Date.now();
         for (let start = 0; start < entries.length; start += BATCH) {
@@ -122,6 +125,7 @@ export function createDirectoryRepository(ctx: SqlContext): DirectoryRepository 
       await ctx.write(async (trx, events) => {
         await dropIndex(trx, [id]);
         await trx.deleteFrom('directory_entries').where('id', '=', id).execute();
+        await bumpDirectoryGeneration(trx);
         events.push({ type: 'directory' });
       });
     },
@@ -137,8 +141,11 @@ export function createDirectoryRepository(ctx: SqlContext): DirectoryRepository 
         const { rows } = await sql<{ id: number }>`select rowid as id from directory_index where directory_index match ${matchExpression(query)} and rowid > ${afterId} order by rowid limit ${limit}`.execute(db);
         return rows.map((r) => Number(r.id));
       }
-      const where = query ? scanExpression(query, columns) : sql`1 = 1`;
-      const { rows } = await sql<{ id: number }>`select id from directory_text where ${where} and id > ${afterId} order by id limit ${limit}`.execute(db);
+      if (query) {
+        for (const column of columnsIn(query)) if (!columns.has(column)) throw new Error(`attribute ${column} is not indexed`);
+        return scanner.candidates(query, phrases, afterId, limit);
+      }
+      const { rows } = await sql<{ id: number }>`select id from directory_text where id > ${afterId} order by id limit ${limit}`.execute(db);
       return rows.map((r) => Number(r.id));
     },
 
@@ -187,23 +194,33 @@ function indexable(query: DirectoryIndexQuery, columns: ReadonlySet<string>): bo
 
 /** An FTS5 MATCH expression for an indexable query (see `indexable`). */
 function matchExpression(query: DirectoryIndexQuery): string {
-  if ('queries' in query) {
-    const parts = query.op === 'and' ? query.queries.filter((q) => indexable(q, ALL_COLUMNS)) : query.queries;
-    return `(${parts.map(matchExpression).join(query.op === 'and' ? ' AND ' : ' OR ')})`;
+  if (!('queries' in query)) return columnFilter([query.attribute], phrases(query));
+  if (query.op === 'and') return `(${query.queries.filter((q) => indexable(q, ALL_COLUMNS)).map(matchExpression).join(' AND ')})`;
+  // Outlook and Thunderbird look for one fragment in several attributes. FTS5 reads the posting
+  // lists of a phrase's trigrams once per phrase, so the same phrases are asked once, for all those
+  // columns together ({cn sn mail} : "…").
+  const groups = new Map<string, { columns: string[]; phrases: string[] }>();
+  const rest: string[] = [];
+  for (const child of query.queries) {
+    if ('queries' in child) {
+      rest.push(matchExpression(child));
+      continue;
+    }
+    const list = phrases(child);
+    const key = JSON.stringify(list);
+    const group = groups.get(key);
+    if (group) group.columns.push(child.attribute);
+    else groups.set(key, { columns: [child.attribute], phrases: list });
   }
-  const terms = phrases(query).filter(usable);
-  return `(${query.attribute} : (${terms.map((p) => `"${p.replaceAll('"', '""')}"`).join(' AND ')}))`;
+  const parts = [...[...groups.values()].map((g) => columnFilter(g.columns, g.phrases)), ...rest];
+  return `(${parts.join(' OR ')})`;
 }
 
-/** The same query as a condition on directory_text rows, for fragments below trigram length. */
-function scanExpression(query: DirectoryIndexQuery, columns: ReadonlySet<string>): RawBuilder<unknown> {
-  if ('queries' in query) {
-    const parts = query.queries.map((q) => scanExpression(q, columns));
-    if (!parts.length) return query.op === 'and' ? sql`1 = 1` : sql`1 = 0`;
-    return sql`(${sql.join(parts, query.op === 'and' ? sql` and ` : sql` or `)})`;
-  }
-  if (!columns.has(query.attribute)) throw new Error(`attribute ${query.attribute} is not indexed`);
-  const column = sql.ref(query.attribute);
-  const terms = phrases(query).map((p) => sql`instr(${column}, ${p}) > 0`);
-  return terms.length ? sql`(${sql.join(terms, sql` and `)})` : sql`${column} != ''`;
+function columnFilter(columns: readonly string[], list: readonly string[]): string {
+  const terms = list.filter(usable).map((p) => `"${p.replaceAll('"', '""')}"`);
+  return `({${columns.join(' ')}} : (${terms.join(' AND ')}))`;
+}
+
+function columnsIn(query: DirectoryIndexQuery): string[] {
+  return 'queries' in query ? query.queries.flatMap(columnsIn) : [query.attribute];
 }
