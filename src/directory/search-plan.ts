@@ -14,7 +14,7 @@ export function planSearch(filter: Filter, indexed: ReadonlySet<string>): Search
     case 'and': {
       const plans = filter.filters.map((f) => planSearch(f, indexed));
       if (plans.includes('none')) return 'none';
-      const queries = plans.filter((p): p is DirectoryIndexQuery => typeof p === 'object');
+      const queries = flatten('and', plans.filter((p): p is DirectoryIndexQuery => typeof p === 'object'));
       if (!queries.length) return 'all';
       return queries.length === 1 ? queries[0]! : { op: 'and', queries };
     }
@@ -22,7 +22,7 @@ export function planSearch(filter: Filter, indexed: ReadonlySet<string>): Search
       const plans = filter.filters.map((f) => planSearch(f, indexed)).filter((p) => p !== 'none');
       if (!plans.length) return 'none';
       if (plans.includes('all')) return 'all';
-      const queries = plans as DirectoryIndexQuery[];
+      const queries = flatten('or', plans as DirectoryIndexQuery[]);
       return queries.length === 1 ? queries[0]! : { op: 'or', queries };
     }
     case 'not':
@@ -58,4 +58,10 @@ export function planSearch(filter: Filter, indexed: ReadonlySet<string>): Search
     case 'present':
       return 'all';
   }
+}
+
+/** Outlook nests its alternatives, (|(mail=x*)(|(cn=x*)(|(sn=x*)(givenName=x*)))): one flat OR lets
+ * the store look the fragment up once for all four attributes. */
+function flatten(op: 'and' | 'or', queries: DirectoryIndexQuery[]): DirectoryIndexQuery[] {
+  return queries.flatMap((q) => ('queries' in q && q.op === op ? q.queries : [q]));
 }
