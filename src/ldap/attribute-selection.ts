@@ -10,6 +10,8 @@ export interface AttributeSelection {
   /** Lower-case canonical name → the spelling the client asked for. */
   named: Map<string, string>;
   typesOnly: boolean;
+  /** Equal for selections that give equal answers (a cache key). */
+  key: string;
 }
 
 export function attributeSelection(requested: readonly string[], typesOnly: boolean): AttributeSelection {
@@ -19,7 +21,7 @@ export function attributeSelection(requested: readonly string[], typesOnly: bool
     if (name === '*') all = true;
     else if (name !== '1.1' && name !== '+') named.set(canonicalKey(name), name);
   }
-  return { all, named, typesOnly };
+  return { all, named, typesOnly, key: JSON.stringify([all, typesOnly, [...named]]) };
 }
 
 export function selectAttributes(

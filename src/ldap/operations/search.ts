@@ -4,7 +4,7 @@ import { DirectorySearchError } from '../../directory/directory-service.ts';
 import { matchesFilter } from '../../directory/filter-match.ts';
 import type { DirectoryEntry } from '../../directory/types.ts';
 import { formatFilter } from '../../directory/filter-text.ts';
-import { encodeSearchDone, encodeSearchEntry } from '../protocol/messages.ts';
+import { encodeSearchDone, encodeSearchEntry, encodeSearchEntryBody, frameSearchEntry } from '../protocol/messages.ts';
 import { decodePagedResults, pagedResultsControl, type PagedResultsValue } from '../protocol/paged-results.ts';
 import { LdapProtocolError, OID, ResultCode, type Control, type LdapMessage, type LdapResult } from '../protocol/types.ts';
 import { attributeSelection, selectAttributes, type AttributeSelection } from '../attribute-selection.ts';
@@ -17,6 +17,23 @@ type SearchMessage = Parameters<OperationHandler<'search'>>[2];
 
 /** Entries are written in chunks of about this size (a TLS record holds 16 KB). */
 const SEND_CHUNK_BYTES = 64 * 1024;
+/** Encoded forms kept per entry: one for each attribute list clients use (Outlook's, Thunderbird's…). */
+const ENCODINGS_PER_ENTRY = 4;
+
+// Directory entries are shared, unchanged objects until the directory changes (entry-cache.ts), and
+// clients ask the same attribute lists again and again: each entry is encoded once per list.
+const encodings = new WeakMap<DirectoryEntry, Map<string, Buffer>>();
+
+function entryBody(entry: DirectoryEntry, selection: AttributeSelection): Buffer {
+  let bodies = encodings.get(entry);
+  if (!bodies) encodings.set(entry, (bodies = new Map()));
+  let body = bodies.get(selection.key);
+  if (!body) {
+    body = encodeSearchEntryBody(entry.dn, selectAttributes(entry.attributes, selection));
+    if (bodies.size < ENCODINGS_PER_ENTRY) bodies.set(selection.key, body);
+  }
+  return body;
+}
 
 export const search: OperationHandler<'search'> = async (context, connection, message) => {
   const done = (result: LdapResult, controls?: Control[]) => connection.send(encodeSearchDone(message.messageId, result, controls));
@@ -138,7 +155,7 @@ async function sendEntries(connection: LdapConnection, messageId: number, entrie
   for (const entry of entries) {
     if (signal.aborted || connection.closed) return false;
     // Queued entries go out with the next write (at the latest searchResultDone's), in big records.
-    connection.queue(encodeSearchEntry(messageId, entry.dn, selectAttributes(entry.attributes, selection)));
+    connection.queue(frameSearchEntry(messageId, entryBody(entry, selection)));
     if (connection.queuedBytes >= SEND_CHUNK_BYTES) await connection.flush();
   }
   if (signal.aborted || connection.closed) {

@@ -261,6 +261,13 @@ let scratch = new Int32Array(256);
 
 /** RFC 4511 §4.5.2: SearchResultEntry ::= [APPLICATION 4] SEQUENCE { objectName, PartialAttributeList }. */
 export function encodeSearchEntry(messageId: number, dn: string, attributes: readonly SearchEntryAttribute[]): Buffer {
+  return frameSearchEntry(messageId, encodeSearchEntryBody(dn, attributes));
+}
+
+/** An encoded SearchResultEntry body (the protocolOp: [APPLICATION 4] with DN and attributes), which
+ * does not depend on the message: the server encodes an entry once per attribute selection and
+ * frames it for each search with `frameSearchEntry`. */
+export function encodeSearchEntryBody(dn: string, attributes: readonly SearchEntryAttribute[]): Buffer {
   let n = 0;
   let listLength = 0;
   for (const attribute of attributes) {
@@ -283,12 +290,9 @@ export function encodeSearchEntry(messageId: number, dn: string, attributes: rea
   }
   const dnLength = Buffer.byteLength(dn);
   const entryLength = tlvSize(dnLength) + tlvSize(listLength);
-  const messageLength = 2 + integerSize(messageId) + tlvSize(entryLength);
-  const buffer = Buffer.allocUnsafe(tlvSize(messageLength));
+  const buffer = Buffer.allocUnsafe(tlvSize(entryLength));
 
-  let offset = writeHeader(buffer, 0, BerTag.sequence, messageLength);
-  offset = writeInteger(buffer, offset, BerTag.integer, messageId);
-  offset = writeHeader(buffer, offset, applicationTag(Op.searchResultEntry, true), entryLength);
+  let offset = writeHeader(buffer, 0, applicationTag(Op.searchResultEntry, true), entryLength);
   offset = writeText(buffer, writeHeader(buffer, offset, BerTag.octetString, dnLength), dn, dnLength);
   offset = writeHeader(buffer, offset, BerTag.sequence, listLength);
   n = 0;
@@ -330,4 +334,14 @@ function writeText(buffer: Buffer, offset: number, text: string, byteLength: num
     buffer.write(text, offset, byteLength, 'utf8');
   }
   return offset + byteLength;
+}
+
+/** The LDAPMessage around an encoded SearchResultEntry body (RFC 4511 §4.1.1). */
+export function frameSearchEntry(messageId: number, body: Buffer): Buffer {
+  const messageLength = 2 + integerSize(messageId) + body.length;
+  const buffer = Buffer.allocUnsafe(tlvSize(messageLength));
+  let offset = writeHeader(buffer, 0, BerTag.sequence, messageLength);
+  offset = writeInteger(buffer, offset, BerTag.integer, messageId);
+  body.copy(buffer, offset);
+  return buffer;
 }
