@@ -60,12 +60,14 @@ const CONTAINER_POSITION = 0;
 const SCAN_BATCH = 500;
 const DEFAULT_CACHE_ENTRIES = 100_000;
 
+// Attributes the server derives; imports and the admin API cannot set them.
+const PERSON_DERIVED = new Set(['objectclass', 'uid', 'mail']);
+const ORG_DERIVED = new Set(['objectclass', 'associateddomain']);
+
 interface CachedEntry {
   record: DirectoryEntryRecord;
   entry: DirectoryEntry;
 }
-const PERSON_DERIVED = new Set(['objectclass', 'uid', 'mail']);
-const ORG_DERIVED = new Set(['objectclass', 'associateddomain']);
 
 export class DirectoryService {
   readonly #store: Store;
