@@ -26,6 +26,15 @@ import { createImapService } from './imap/server.ts';
 import { createPop3Service } from './pop3/server.ts';
 import { createLdapService } from './ldap/server.ts';
 import { createWebServer } from './web/server.ts';
+import { PolicyService } from './policy/policy-service.ts';
+import { MailOutbox } from './mail/outbound.ts';
+import { ContentSealer, loadOrCreateMasterKey } from './secure/content-sealing.ts';
+import { createSmsGateway } from './secure/sms/create-sms-gateway.ts';
+import { ViewerMessageService } from './secure/viewer-messages.ts';
+import { ViewerAccessService } from './secure/viewer-access.ts';
+import { SecureSendService } from './secure/secure-send.ts';
+import { PatientChannelService } from './secure/patient-channel.ts';
+import type { SmsGateway } from './secure/types.ts';
 import { limitConnections } from './net/connection-limits.ts';
 
 export interface Services {
@@ -43,6 +52,18 @@ export interface Services {
   domainBooks: DomainBookService;
   /** Community or external, for every recipient (SPEC R12): routing, webmail and the add-in ask it. */
   classifier: RecipientClassifier;
+  policies: PolicyService;
+  /** Mail leaving the platform (development: .eml files in <dataDir>/outbox/mail). */
+  outbound: MailOutbox;
+  sms: SmsGateway;
+  /** Creating Viewer messages and the sender's status/revoke (SPEC R15). */
+  viewerMessages: ViewerMessageService;
+  /** The recipient's side of the Viewer. */
+  viewerAccess: ViewerAccessService;
+  /** Every submission: SMTP, and later webmail and the add-in (SPEC R13/R16/R17). */
+  secureSend: SecureSendService;
+  /** The public patient page (SPEC R31). */
+  patientChannel: PatientChannelService;
   close(): Promise<void>;
 }
 
@@ -62,6 +83,26 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
   const audit = new AuditLog(store, logger);
   const mail = new StoreMailService({ store, blobs, logger, maxMessageBytes: config.limits.maxMessageBytes });
   const directory = new DirectoryService(store, audit, { baseDn: config.ldap.baseDn, cacheEntries: config.ldap.cacheEntries });
+  const classifier = new RecipientClassifier(store);
+  const policies = new PolicyService(store);
+  const submission = new SubmissionService({ mail, audit, hostname: config.hostname });
+  const outbound = new MailOutbox(join(config.dataDir, 'outbox', 'mail'));
+  const sms = createSmsGateway(config.sms, config.dataDir, { logger: logger.child({ component: 'sms' }) });
+  const sealer = new ContentSealer(await loadOrCreateMasterKey(config.secure.masterKeyFile ?? join(config.dataDir, 'keys', 'master.key')));
+  const viewerContext = {
+    store,
+    blobs,
+    sealer,
+    audit,
+    outbound,
+    sms,
+    mail,
+    policies,
+    logger: logger.child({ component: 'viewer' }),
+    publicUrl: publicUrl(config),
+    hostname: config.hostname,
+  };
+  const viewerMessages = new ViewerMessageService(viewerContext);
   return {
     config,
     logger,
@@ -81,11 +122,57 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
       maxFailuresPerAddress: config.security.maxFailuresPerAddress,
       windowSeconds: config.security.failureWindowSeconds,
     }),
-    submission: new SubmissionService({ store, mail, audit, hostname: config.hostname }),
+    submission,
     domainBooks: new DomainBookService(store, audit),
-    classifier: new RecipientClassifier(store),
+    classifier,
+    policies,
+    outbound,
+    sms,
+    viewerMessages,
+    viewerAccess: new ViewerAccessService(viewerContext, {
+      maxFailuresPerAddress: config.security.maxFailuresPerAddress,
+      windowSeconds: config.security.failureWindowSeconds,
+    }),
+    secureSend: new SecureSendService({
+      store,
+      audit,
+      classifier,
+      policies,
+      submission,
+      viewer: viewerMessages,
+      outbound,
+      hostname: config.hostname,
+      maxMessageBytes: config.limits.maxMessageBytes,
+    }),
+    patientChannel: new PatientChannelService({ ...viewerContext, hostname: config.hostname }),
     close: () => store.close(),
   };
+}
+
+/** SPEC R15: Viewer content past its retention is deleted, at start and then periodically. */
+function startViewerExpiry(services: Services): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  const sweep = () => {
+    running = services.viewerMessages
+      .expireDue()
+      .then((count) => count && services.logger.info({ count }, 'expired Viewer messages deleted'))
+      .catch((error: unknown) => services.logger.error({ err: error }, 'Viewer expiry failed'));
+  };
+  sweep();
+  const timer = setInterval(sweep, services.config.secure.expiryCheckSeconds * 1000);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
+}
+
+/** Where Viewer links point: configured, or this server's own HTTPS listener. */
+function publicUrl(config: Config): string {
+  if (config.secure.publicUrl) return config.secure.publicUrl.replace(/\/+$/, '');
+  const port = config.ports.https;
+  const host = config.hostname.includes(':') ? `[${config.hostname}]` : config.hostname;
+  return port === 443 || port === 0 ? `https://${host}` : `https://${host}:${port}`;
 }
 
 export interface Listener {
@@ -119,6 +206,7 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await services.domainBooks.ensureDefaultBooks();
     await services.directory.reconcile();
     services.store.watchForeignChanges();
+    cleanups.push(startViewerExpiry(services));
     const listeners = await startListeners(config, logger, services, tls, cleanups);
     return { services, listeners, caFile, createdTlsFiles: created, close };
   } catch (error) {
@@ -139,7 +227,7 @@ async function startListeners(
   const listeners: Listener[] = [];
 
   const smtp = createSubmissionServers({
-    submission: services.submission,
+    secureSend: services.secureSend,
     auth,
     logger: logger.child({ component: 'smtp' }),
     hostname: config.hostname,

@@ -11,6 +11,8 @@ import { registerConfig } from './commands/config.ts';
 import { registerClassify, registerDomainBook } from './commands/domainbook.ts';
 import { registerDirectory } from './commands/directory.ts';
 import { registerAdmin } from './commands/admin.ts';
+import { registerPolicy } from './commands/policy.ts';
+import { registerSecure } from './commands/secure.ts';
 
 // The database holds key hashes, addresses and the audit log; message files are patient data.
 // Nothing Zorgpost creates is for other users of the machine, whatever the data directory's mode.
@@ -38,6 +40,8 @@ registerDomainBook(program);
 registerClassify(program);
 registerDirectory(program);
 registerAdmin(program);
+registerPolicy(program);
+registerSecure(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -33,6 +33,9 @@ export const ENVIRONMENT: ReadonlyArray<[name: string, path: string[], kind: Env
   ['ZORGPOST_MAX_MESSAGE_BYTES', ['limits', 'maxMessageBytes'], 'integer'],
   ['ZORGPOST_LOGIN_FAILURE_DELAY_MS', ['security', 'failureDelayMs'], 'integer'],
   ['ZORGPOST_LOG_LEVEL', ['log', 'level'], 'string'],
+  ['ZORGPOST_SMS_GATEWAY', ['sms', 'gateway'], 'string'],
+  ['ZORGPOST_CM_PRODUCT_TOKEN', ['sms', 'cm', 'productToken'], 'string'],
+  ['ZORGPOST_SMS_WEBHOOK_SECRET', ['sms', 'webhookSecret'], 'string'],
 ];
 
 export interface ConfigSources {
@@ -99,5 +102,8 @@ function semanticProblems(config: Config): string[] {
   const byPort = new Map<number, string[]>();
   for (const [name, port] of Object.entries(config.ports)) if (port !== 0) byPort.set(port, [...(byPort.get(port) ?? []), name]);
   for (const [port, names] of byPort) if (names.length > 1) problems.push(`ports: ${names.join(' and ')} cannot share port ${port}`);
+  if (config.sms.gateway === 'cm' && !config.sms.cm.productToken) {
+    problems.push('sms.cm.productToken: required when sms.gateway is "cm" (or set ZORGPOST_CM_PRODUCT_TOKEN)');
+  }
   return problems;
 }

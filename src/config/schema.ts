@@ -39,6 +39,18 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    secure: z
+      .object({
+        publicUrl: z
+          .string()
+          .url()
+          .optional()
+          .describe('Base URL in Viewer links, e.g. https://mail.example.nl (default: https://<hostname>[:<https port>])'),
+        masterKeyFile: z.string().optional().describe('File with the 256-bit master key that wraps Viewer content keys (default <dataDir>/keys/master.key, created on first start)'),
+        expiryCheckSeconds: z.number().int().positive().default(300).describe('How often expired Viewer content is deleted'),
+      })
+      .strict()
+      .prefault({}),
     limits: z
       .object({
         maxMessageBytes: z.number().int().positive().default(50 * 1024 * 1024).describe('Largest message accepted (SMTP SIZE, IMAP APPENDLIMIT)'),
@@ -59,6 +71,30 @@ export const configSchema = z
       .prefault({}),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') })
+      .strict()
+      .prefault({}),
+    // SPEC R15: Viewer access codes by SMS (src/secure/sms/).
+    sms: z
+      .object({
+        gateway: z.enum(['outbox', 'cm']).default('outbox').describe('"outbox": SMS written to <dataDir>/outbox/sms for development; "cm": sent through CM.com'),
+        cm: z
+          .object({
+            endpoint: z.url({ protocol: /^https?$/ }).default('https://gw.messaging.cm.com/v1.0/message').describe('CM.com Business Messaging API endpoint'),
+            productToken: z.string().min(1).optional().describe('CM.com product token (required for gateway "cm"; prefer ZORGPOST_CM_PRODUCT_TOKEN)'),
+            sender: z
+              .string()
+              .regex(/^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$|^[0-9]{1,16}$/, 'must be 1 to 11 letters, digits or spaces (with a letter), or up to 16 digits')
+              .default('Zorgpost')
+              .describe('Sender name shown on the phone'),
+          })
+          .strict()
+          .prefault({}),
+        webhookSecret: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{24,128}$/, 'must be 24 to 128 letters, digits, "-" or "_"')
+          .optional()
+          .describe('Random path segment of the status report webhook /api/sms/reports/<secret>; unset disables it'),
+      })
       .strict()
       .prefault({}),
   })

@@ -1,12 +1,13 @@
 // Message submission (SPEC R7): who may send as whom, which recipients this platform can take, and
 // the trace headers added on delivery. Shared by SMTP submission and, later, webmail and the add-in.
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../store/store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Mailbox } from '../identity/types.ts';
 import { UserError } from '../errors.ts';
 import type { MailService, MessageSource } from './types.ts';
 import type { EnvelopeAddress, MessageStructure } from './mime/types.ts';
+import type { HeaderField } from './mime/header-fields.ts';
+import { buildEnvelope, repeatedSingleFields } from './mime/envelope.ts';
 
 export interface SubmissionTrace {
   heloName: string;
@@ -23,43 +24,25 @@ export interface Submission {
   recipients: Mailbox[];
   message: MessageSource;
   trace: SubmissionTrace;
+  /** The id the whole submission is known by, when part of it went another way too. */
+  queueId?: string;
 }
 
 export class SubmissionService {
-  readonly #store: Store;
   readonly #mail: MailService;
   readonly #audit: AuditLog;
   readonly #hostname: string;
 
-  constructor(options: { store: Store; mail: MailService; audit: AuditLog; hostname: string }) {
-    this.#store = options.store;
+  constructor(options: { mail: MailService; audit: AuditLog; hostname: string }) {
     this.#mail = options.mail;
     this.#audit = options.audit;
     this.#hostname = options.hostname;
   }
 
-  /** SPEC R7: the envelope sender must be the authenticated mailbox's own address. */
-  checkEnvelopeSender(sender: Mailbox, address: string): void {
-    if (address.toLowerCase() !== sender.address) {
-      throw new UserError('NOPERM', `You may only send as your own address <${sender.address}>`);
-    }
-  }
-
-  async resolveRecipient(address: string): Promise<Mailbox> {
-    const normalised = address.toLowerCase();
-    const mailbox = await this.#store.accounts.findMailbox({ address: normalised });
-    if (mailbox) return mailbox;
-    const domain = normalised.slice(normalised.lastIndexOf('@') + 1);
-    if (await this.#store.accounts.findOrganisation({ domain })) {
-      throw new UserError('NONEXISTENT', `No mailbox <${address}> on this server`);
-    }
-    throw new UserError('NOPERM', `Delivery to <${address}> outside this Zorgpost community is not enabled on this server`);
-  }
-
   async submit(submission: Submission): Promise<{ messageId: string | null; queueId: string }> {
     const { sender, recipients } = submission;
-    const queueId = randomBytes(8).toString('hex').toUpperCase();
-    const prefix = this.#traceHeaders(submission, queueId);
+    const queueId = submission.queueId ?? randomBytes(8).toString('hex').toUpperCase();
+    const prefix = traceHeaders(this.#hostname, submission.trace, submission.mailFrom, submission.recipients.map((r) => r.address), queueId);
     let messageId: string | null = null;
     const logged = { queueId, recipients: recipients.map((r) => r.address) };
     try {
@@ -102,24 +85,35 @@ export class SubmissionService {
       throw error;
     }
   }
+}
 
-  /** RFC 5321 §4.4: Return-Path and Received are prepended; nothing else in the message changes. */
-  #traceHeaders(submission: Submission, queueId: string): Buffer {
-    const { trace } = submission;
-    const reverse = trace.clientHostname ? `${headerSafe(trace.clientHostname)} ` : '';
-    const from = `${headerSafe(trace.heloName)} (${reverse}[${headerSafe(trace.remoteAddress)}])`;
-    const tls = trace.tls ? `\r\n\t(using ${headerSafe(trace.tls.version)} with cipher ${headerSafe(trace.tls.cipher)})` : '';
-    const forClause = submission.recipients.length === 1 ? `\r\n\tfor <${submission.recipients[0]!.address}>` : '';
-    return Buffer.from(
-      `Return-Path: <${headerSafe(submission.mailFrom)}>\r\n` +
-        `Received: from ${from}\r\n\tby ${this.#hostname} (Zorgpost) with ${trace.protocol} id ${queueId}${tls}${forClause};\r\n\t${rfc5322Date(new Date())}\r\n`,
-      'utf8',
-    );
+/** SPEC R7: the envelope sender must be the authenticated mailbox's own address. */
+export function checkEnvelopeSender(sender: Mailbox, address: string): void {
+  if (address.toLowerCase() !== sender.address) {
+    throw new UserError('NOPERM', `You may only send as your own address <${sender.address}>`);
   }
 }
 
+/** RFC 5321 §4.4: Return-Path and Received are prepended; nothing else in the message changes. */
+export function traceHeaders(hostname: string, trace: SubmissionTrace, mailFrom: string, recipients: readonly string[], queueId: string): Buffer {
+  const reverse = trace.clientHostname ? `${headerSafe(trace.clientHostname)} ` : '';
+  const from = `${headerSafe(trace.heloName)} (${reverse}[${headerSafe(trace.remoteAddress)}])`;
+  const tls = trace.tls ? `\r\n\t(using ${headerSafe(trace.tls.version)} with cipher ${headerSafe(trace.tls.cipher)})` : '';
+  const forClause = recipients.length === 1 ? `\r\n\tfor <${headerSafe(recipients[0]!)}>` : '';
+  return Buffer.from(
+    `Return-Path: <${headerSafe(mailFrom)}>\r\n` +
+      `Received: from ${from}\r\n\tby ${hostname} (Zorgpost) with ${trace.protocol} id ${queueId}${tls}${forClause};\r\n\t${rfc5322Date(new Date())}\r\n`,
+    'utf8',
+  );
+}
+
+/** SPEC R7 on a header read before the body: the same rule as `checkFromHeader`. */
+export function checkFromFields(sender: Mailbox, fields: readonly HeaderField[]): void {
+  checkFromHeader(sender, { envelope: buildEnvelope(fields), repeatedFields: repeatedSingleFields(fields) });
+}
+
 /** SPEC R7: every From address must be the sender's own (submission accepts only the user's From). */
-function checkFromHeader(sender: Mailbox, structure: MessageStructure): void {
+function checkFromHeader(sender: Mailbox, structure: Pick<MessageStructure, 'envelope' | 'repeatedFields'>): void {
   // RFC 5322 §3.6: exactly one From. A second one would let a client display another sender.
   if (structure.repeatedFields?.includes('from')) {
     throw new UserError('NOPERM', 'The message has more than one From header field');

@@ -5,9 +5,10 @@ import type { SecureContextOptions } from 'node:tls';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { Authenticator, Mailbox } from '../identity/types.ts';
-import type { SubmissionService } from '../mail/submission.ts';
+import type { SecureSendService, RecipientRoute } from '../secure/secure-send.ts';
 import type { ChangeEvent } from '../mail/types.ts';
 import { smtpError } from './smtp-errors.ts';
+import { checkEnvelopeSender } from '../mail/submission.ts';
 import { AddressCounter, type ConnectionLimits } from '../net/connection-limits.ts';
 
 interface SessionUser {
@@ -16,7 +17,9 @@ interface SessionUser {
 }
 
 export interface SubmissionServerOptions {
-  submission: SubmissionService;
+  /** Every submission goes through secure sending (SPEC R13/R16/R17), which hands hosted
+   * recipients to plain delivery. */
+  secureSend: SecureSendService;
   auth: Authenticator;
   logger: Logger;
   hostname: string;
@@ -64,7 +67,7 @@ export function createSubmissionServers(options: SubmissionServerOptions): Submi
 }
 
 function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
-  const { submission, auth, logger } = options;
+  const { secureSend, auth, logger } = options;
   const perAddress = new AddressCounter(options.limits.maxConnectionsPerAddress, logger);
   const counted = new Set<string>();
   return {
@@ -131,7 +134,7 @@ function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
 
     onMailFrom(address, session, callback) {
       try {
-        submission.checkEnvelopeSender(requireUser(session).mailbox, address.address);
+        checkEnvelopeSender(requireUser(session).mailbox, address.address);
         callback();
       } catch (error) {
         callback(smtpError(error, logger));
@@ -141,28 +144,27 @@ function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
     onRcptTo(address, session, callback) {
       Promise.resolve()
         .then(() => requireUser(session))
-        .then(() => submission.resolveRecipient(address.address))
+        .then(() => secureSend.checkRecipient(address.address))
         .then(() => callback())
         .catch((error: unknown) => callback(smtpError(error, logger)));
     },
 
     onData(stream: SMTPServerDataStream, session, callback) {
       handleData(options, stream, session)
-        .then((queueId) => callback(null, `Message accepted as ${queueId}`))
+        .then(({ queueId, routes }) => callback(null, `Message accepted as ${queueId}${routeSummary(routes)}`))
         .catch((error: unknown) => callback(smtpError(error, logger)));
     },
   };
 }
 
-async function handleData(options: SubmissionServerOptions, stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
+async function handleData(options: SubmissionServerOptions, stream: SMTPServerDataStream, session: SMTPServerSession) {
   const sender = requireUser(session).mailbox;
-  const recipients = await Promise.all(session.envelope.rcptTo.map((r) => options.submission.resolveRecipient(r.address)));
   const cipher = session.tlsOptions;
   const utf8 = Boolean((session.envelope as { smtpUtf8?: boolean }).smtpUtf8);
-  const { queueId } = await options.submission.submit({
+  return options.secureSend.send({
     sender,
     mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-    recipients,
+    recipients: session.envelope.rcptTo.map((r) => r.address),
     message: stream,
     trace: {
       heloName: session.hostNameAppearsAs,
@@ -173,7 +175,14 @@ async function handleData(options: SubmissionServerOptions, stream: SMTPServerDa
       tls: cipher ? { version: cipher.version, cipher: cipher.name } : null,
     },
   });
-  return queueId;
+}
+
+/** Tells the sender, in the 250 reply, how many recipients went which way (SPEC R30). */
+function routeSummary(routes: readonly RecipientRoute[]): string {
+  const viewer = routes.filter((r) => r.route === 'viewer').length;
+  const ordinary = routes.filter((r) => r.route === 'ordinary').length;
+  const parts = [viewer ? `${viewer} via the secure Viewer` : '', ordinary ? `${ordinary} as ordinary e-mail` : ''].filter(Boolean);
+  return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
 /** Every transaction needs a login. smtp-server enforces that only while AUTH is offered; before

@@ -13,6 +13,9 @@ export interface Store {
   readonly directory: DirectoryRepository;
   readonly domainBooks: DomainBookRepository;
   readonly adminTokens: AdminTokenRepository;
+  readonly policies: PolicyRepository;
+  readonly viewer: ViewerRepository;
+  readonly patientChannel: PatientChannelRepository;
   /** Committed changes from this process and, within a second, from other processes on the store. */
   onChange(listener: (event: ChangeEvent) => void): () => void;
   close(): Promise<void>;
@@ -227,4 +230,121 @@ export interface AdminTokenRepository {
   findActive(hash: string): Promise<AdminToken | null>;
   list(): Promise<AdminToken[]>;
   revoke(id: number): Promise<boolean>;
+}
+
+// ── Organisation policies and Viewer messages (SPEC R14–R18) ──────────────────────────────────
+
+export interface PolicyRepository {
+  /** The stored policy document (JSON text) of an organisation, or null when none was set. */
+  get(orgId: number): Promise<string | null>;
+  /** Stores the document and its audit record in one transaction. */
+  put(orgId: number, settings: string, audit: AuditEntry): Promise<void>;
+}
+
+export interface ViewerMessageRecord {
+  id: number;
+  linkHash: string;
+  senderMailboxId: number;
+  orgId: number;
+  submissionId: string;
+  recipient: string;
+  mobile: string | null;
+  channel: 'sms' | 'email';
+  language: string;
+  messageId: string | null;
+  /** The subject, sealed (encrypted) like the content. */
+  sealedSubject: string;
+  blobId: string | null;
+  wrappedKey: string | null;
+  size: number;
+  createdAt: Date;
+  expiresAt: Date;
+  notifiedAt: Date | null;
+  codeSentAt: Date | null;
+  codeDeliveredAt: Date | null;
+  codeFailedAt: Date | null;
+  openedAt: Date | null;
+  repliedAt: Date | null;
+  revokedAt: Date | null;
+  expiredAt: Date | null;
+  failedAttempts: number;
+  lockedUntil: Date | null;
+}
+
+export type NewViewerMessage = Omit<
+  ViewerMessageRecord,
+  'id' | 'notifiedAt' | 'codeSentAt' | 'codeDeliveredAt' | 'codeFailedAt' | 'openedAt' | 'repliedAt' | 'revokedAt' | 'expiredAt' | 'failedAttempts' | 'lockedUntil'
+>;
+
+export type ViewerMilestone = 'notifiedAt' | 'codeSentAt' | 'codeDeliveredAt' | 'codeFailedAt' | 'openedAt' | 'repliedAt';
+
+export interface ViewerCodeRecord {
+  id: number;
+  viewerMessageId: number;
+  codeHash: string;
+  channel: 'sms' | 'email';
+  reference: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export interface ViewerRepository {
+  /** Inserts the Viewer messages of one submission and their audit records in one transaction. */
+  insert(messages: NewViewerMessage[], audit: (records: ViewerMessageRecord[]) => AuditEntry[]): Promise<ViewerMessageRecord[]>;
+  find(by: { id: number } | { linkHash: string }): Promise<ViewerMessageRecord | null>;
+  /** Newest first, `beforeId` pages backwards. */
+  listBySender(senderMailboxId: number, options: { beforeId?: number; limit: number }): Promise<ViewerMessageRecord[]>;
+  /** Sets a milestone; `openedAt` and `notifiedAt` keep their first value. */
+  mark(id: number, milestone: ViewerMilestone, at: Date): Promise<void>;
+  /** Counts a wrong code; locks the message until `lockUntil` when given. Returns the new count. */
+  recordFailedAttempt(id: number, lockUntil: Date | null): Promise<number>;
+  resetFailedAttempts(id: number): Promise<void>;
+  insertCode(code: Omit<ViewerCodeRecord, 'id' | 'usedAt'>): Promise<ViewerCodeRecord>;
+  countCodesSince(viewerMessageId: number, since: Date): Promise<number>;
+  latestCode(viewerMessageId: number): Promise<ViewerCodeRecord | null>;
+  /** Marks the code used; false when it already was (single use under concurrency). */
+  useCode(codeId: number, at: Date): Promise<boolean>;
+  findCodeByReference(reference: string): Promise<ViewerCodeRecord | null>;
+  insertSession(session: { tokenHash: string; viewerMessageId: number; createdAt: Date; expiresAt: Date }): Promise<void>;
+  findSession(tokenHash: string): Promise<{ viewerMessageId: number; expiresAt: Date } | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  insertReply(reply: { viewerMessageId: number; at: Date; attachmentCount: number; size: number }): Promise<void>;
+  listReplies(viewerMessageId: number): Promise<Array<{ at: Date; attachmentCount: number; size: number }>>;
+  /** Ends a message's life (revoked or expired): drops the content key, blob reference, codes and
+   * sessions in one transaction with its audit record; returns the blob to delete, or null when
+   * it had already ended. */
+  end(id: number, how: 'revoked' | 'expired', at: Date, audit: AuditEntry): Promise<{ blobId: string | null } | null>;
+  /** Messages past their expiry that still hold content, oldest first. */
+  listExpired(now: Date, limit: number): Promise<ViewerMessageRecord[]>;
+}
+
+// ── The patient channel (SPEC R31) ──────────────────────────────────────────────────────────────
+
+export interface PatientVerificationRecord {
+  id: number;
+  tokenHash: string;
+  orgId: number;
+  email: string;
+  mobile: string | null;
+  channel: 'sms' | 'email';
+  codeHash: string;
+  remoteAddress: string;
+  createdAt: Date;
+  expiresAt: Date;
+  failedAttempts: number;
+  verifiedAt: Date | null;
+  sessionExpiresAt: Date | null;
+}
+
+export interface PatientChannelRepository {
+  insertVerification(input: Omit<PatientVerificationRecord, 'id' | 'failedAttempts' | 'verifiedAt' | 'sessionExpiresAt'>): Promise<PatientVerificationRecord>;
+  findVerification(tokenHash: string): Promise<PatientVerificationRecord | null>;
+  countVerificationsFrom(remoteAddress: string, since: Date): Promise<number>;
+  recordFailedAttempt(id: number): Promise<number>;
+  /** Marks the code used and opens the session; false when it already was (single use). */
+  verify(id: number, at: Date, sessionExpiresAt: Date): Promise<boolean>;
+  /** Remembers a verified contact of an organisation (the practice's answers go via the Viewer). */
+  rememberContact(orgId: number, address: string, mobile: string | null, at: Date): Promise<void>;
+  findContact(orgId: number, address: string): Promise<{ address: string; mobile: string | null; verifiedAt: Date } | null>;
 }

@@ -127,6 +127,6 @@ test('smtplib sees the refusals: AUTH before STARTTLS, wrong key, foreign sender
   assert.equal(unknown.results[0]!.code, 550);
   const external = await submit({ rcpt_to: ['iemand@gmail.com'], files: [own] });
   assert.equal(external.results[0]!.code, 550);
-  assert.match(external.results[0]!.reply, /outside this Zorgpost community/);
+  assert.match(external.results[0]!.reply, /outside the healthcare community/);
   assert.equal((await inbox()).length, before, 'nothing delivered');
 });

@@ -180,22 +180,27 @@ test('a From header that is not the user\'s is 550 after DATA; nothing is delive
   await assertStillServing();
 });
 
-test('RCPT to an unknown local address is 550; to an external domain 550 with a clear text', async () => {
+test('RCPT to an unknown local address is 550; an external recipient without a trigger is refused at DATA with a clear text', async () => {
   const client = await SmtpWire.login(server.ports.smtps, server.ca, sender.klantnummer, sender.key);
   try {
     await client.expect(`MAIL FROM:<${sender.address}>`, 250);
     const unknown = await client.command('RCPT TO:<bestaat-niet@praktijk-smtp.nl>');
     assert.equal(unknown.code, 550);
     assert.match(unknown.text, /No mailbox <bestaat-niet@praktijk-smtp\.nl>/);
-    const external = await client.command('RCPT TO:<someone@gmail.com>');
-    assert.equal(external.code, 550);
-    assert.match(external.text, /outside this Zorgpost community is not enabled/);
-    // Another organisation on this platform is fine, and the transaction goes on.
+    // Whether an external recipient may get the message depends on the subject (a Viewer
+    // trigger), so RCPT accepts it and DATA decides (SPEC R16/R17).
+    await client.expect('RCPT TO:<someone@gmail.com>', 250);
+    await client.expect(`RCPT TO:<${otherOrg.address}>`, 250);
+    const refused = await client.data(message(sender.address, otherOrg.address));
+    assert.equal(refused.code, 550);
+    assert.match(refused.text, /<someone@gmail\.com> is outside the healthcare community.*\[veilig\]/);
+    // Another organisation on this platform is fine, and the session goes on.
+    await client.expect(`MAIL FROM:<${sender.address}>`, 250);
     await client.expect(`RCPT TO:<${otherOrg.address}>`, 250);
     assert.equal((await client.data(message(sender.address, otherOrg.address))).code, 250);
     // With no accepted recipient there is nothing to send: 554/503.
     await client.expect(`MAIL FROM:<${sender.address}>`, 250);
-    await client.command('RCPT TO:<someone@gmail.com>');
+    await client.command('RCPT TO:<bestaat-niet@praktijk-smtp.nl>');
     assert.ok([503, 554].includes((await client.command('DATA')).code));
   } finally {
     client.destroy();

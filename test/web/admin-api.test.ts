@@ -3,19 +3,11 @@
 // (SPEC R22, R24), the community directory (R9), domain books and the classifier (R12), and that every
 // change is audited under the token's name.
 import assert from 'node:assert/strict';
-import type { IncomingHttpHeaders } from 'node:http';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
+import { call, type RequestOptions } from '../helpers/https-api.ts';
 import { after, before, describe, it } from 'node:test';
 import { startTestServer, type TestServer } from '../helpers/harness.ts';
 import { runCliJson } from '../helpers/cli.ts';
-
-interface Reply<T> {
-  status: number;
-  headers: IncomingHttpHeaders;
-  text: string;
-  /** The parsed body when the server sent JSON. */
-  json: T;
-}
 
 interface ApiError {
   error: string;
@@ -36,62 +28,6 @@ interface SearchPage {
 }
 
 type ImportReply = { imported: true; created: number; updated: number } | { imported: false; errors: string[] };
-
-interface RequestOptions {
-  /** Bearer token; `null` sends no Authorization header. */
-  token?: string | null;
-  authorization?: string;
-  json?: unknown;
-  body?: string;
-  contentType?: string;
-}
-
-function call<T>(server: TestServer, agent: Agent, method: string, path: string, options: RequestOptions) {
-  const headers: Record<string, string> = {};
-  if (options.authorization) headers.authorization = options.authorization;
-  else if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let payload: Buffer | undefined;
-  if (options.json !== undefined) {
-    payload = Buffer.from(JSON.stringify(options.json));
-    headers['content-type'] = 'application/json';
-  } else if (options.body !== undefined) {
-    payload = Buffer.from(options.body);
-    headers['content-type'] = options.contentType ?? 'text/csv';
-  }
-  if (payload) headers['content-length'] = String(payload.length);
-  return new Promise<Reply<T>>((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port: server.ports.https,
-        servername: 'localhost',
-        agent,
-        method,
-        path: `/api/admin${path}`,
-        headers,
-        timeout: 10_000,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', reject);
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const isJson = /json/.test(res.headers['content-type'] ?? '');
-          resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            text,
-            json: (isJson ? JSON.parse(text) : undefined) as T,
-          });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${path} timed out`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 const ACTOR = 'admin-api:beheer-script';
 const JAN = 'jan.muller@huisarts.example';

@@ -185,6 +185,107 @@ export function createMigrations(dialect: SqlDialectName): Record<string, Migrat
           .execute();
       },
     },
+    '0003-secure': {
+      async up(db: Kysely<unknown>) {
+        // SPEC R14/R18: one policy document per organisation (JSON; defaults fill what is missing).
+        await db.schema
+          .createTable('org_policies')
+          .addColumn('org_id', 'integer', (c) => c.primaryKey().references('organisations.id'))
+          .addColumn('settings', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'bigint', (c) => c.notNull())
+          .execute();
+        // SPEC R15: one Viewer message per external recipient. The content lives encrypted in a
+        // blob; the row keeps only what the sender's status view and the access checks need.
+        await db.schema
+          .createTable('viewer_messages')
+          .addColumn('id', idType, id)
+          .addColumn('link_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('sender_mailbox_id', 'integer', (c) => c.notNull().references('mailboxes.id'))
+          .addColumn('org_id', 'integer', (c) => c.notNull().references('organisations.id'))
+          .addColumn('submission_id', 'text', (c) => c.notNull())
+          .addColumn('recipient', 'text', (c) => c.notNull())
+          .addColumn('mobile', 'text')
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('language', 'text', (c) => c.notNull())
+          .addColumn('message_id', 'text')
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('blob_id', 'text')
+          .addColumn('wrapped_key', 'text')
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('notified_at', 'bigint')
+          .addColumn('code_sent_at', 'bigint')
+          .addColumn('code_delivered_at', 'bigint')
+          .addColumn('code_failed_at', 'bigint')
+          .addColumn('opened_at', 'bigint')
+          .addColumn('replied_at', 'bigint')
+          .addColumn('revoked_at', 'bigint')
+          .addColumn('expired_at', 'bigint')
+          .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('locked_until', 'bigint')
+          .execute();
+        await db.schema.createIndex('viewer_messages_sender').on('viewer_messages').columns(['sender_mailbox_id', 'id']).execute();
+        await db.schema.createIndex('viewer_messages_expiry').on('viewer_messages').columns(['expired_at', 'expires_at']).execute();
+        await db.schema.createIndex('viewer_messages_submission').on('viewer_messages').columns(['submission_id']).execute();
+        await db.schema
+          .createTable('viewer_codes')
+          .addColumn('id', idType, id)
+          .addColumn('viewer_message_id', 'integer', (c) => c.notNull().references('viewer_messages.id').onDelete('cascade'))
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('reference', 'text', (c) => c.notNull().unique())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('used_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('viewer_codes_message').on('viewer_codes').columns(['viewer_message_id', 'created_at']).execute();
+        await db.schema
+          .createTable('viewer_sessions')
+          .addColumn('token_hash', 'text', (c) => c.primaryKey())
+          .addColumn('viewer_message_id', 'integer', (c) => c.notNull().references('viewer_messages.id').onDelete('cascade'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema
+          .createTable('viewer_replies')
+          .addColumn('id', idType, id)
+          .addColumn('viewer_message_id', 'integer', (c) => c.notNull().references('viewer_messages.id').onDelete('cascade'))
+          .addColumn('at', 'bigint', (c) => c.notNull())
+          .addColumn('attachment_count', 'integer', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('viewer_replies_message').on('viewer_replies').columns(['viewer_message_id']).execute();
+        // SPEC R31: a person proves an e-mail address or mobile number with a code before writing
+        // to a practice; the verified contact is remembered so the practice's answers go back
+        // through the Viewer.
+        await db.schema
+          .createTable('patient_verifications')
+          .addColumn('id', idType, id)
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('org_id', 'integer', (c) => c.notNull().references('organisations.id'))
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('mobile', 'text')
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('remote_address', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('verified_at', 'bigint')
+          .addColumn('session_expires_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('patient_verifications_address').on('patient_verifications').columns(['remote_address', 'created_at']).execute();
+        await db.schema
+          .createTable('secure_contacts')
+          .addColumn('org_id', 'integer', (c) => c.notNull().references('organisations.id'))
+          .addColumn('address', 'text', (c) => c.notNull())
+          .addColumn('mobile', 'text')
+          .addColumn('verified_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('secure_contacts_pk', ['org_id', 'address'])
+          .execute();
+      },
+    },
   };
 }
 

@@ -15,6 +15,9 @@ import { createAuditRepository } from './audit.ts';
 import { createDomainBookRepository } from './domain-books.ts';
 import { createDirectoryRepository } from './directory.ts';
 import { createAdminTokenRepository } from './admin-tokens.ts';
+import { createPolicyRepository } from './policies.ts';
+import { createViewerRepository } from './viewer.ts';
+import { createPatientChannelRepository } from './patient-channel.ts';
 
 const EVENT_RETENTION_MS = 10 * 60 * 1000;
 
@@ -26,6 +29,9 @@ export class SqlStore implements Store {
   readonly domainBooks;
   readonly directory;
   readonly adminTokens;
+  readonly policies;
+  readonly viewer;
+  readonly patientChannel;
   readonly #db: Kysely<Database>;
   readonly #origin = randomUUID();
   readonly #emitter = new EventEmitter();
@@ -42,6 +48,9 @@ export class SqlStore implements Store {
     this.domainBooks = createDomainBookRepository(ctx);
     this.directory = createDirectoryRepository(ctx);
     this.adminTokens = createAdminTokenRepository(ctx);
+    this.policies = createPolicyRepository(ctx);
+    this.viewer = createViewerRepository(ctx);
+    this.patientChannel = createPatientChannelRepository(ctx);
   }
 
   async init(): Promise<void> {

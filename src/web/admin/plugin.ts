@@ -9,12 +9,19 @@ import { adminAuthentication } from './auth.ts';
 import { adminErrorHandler } from './errors.ts';
 import { directoryRoutes } from './directory-routes.ts';
 import { domainBookRoutes } from './domain-book-routes.ts';
+import { secureRoutes } from './secure-routes.ts';
+import type { PolicyService } from '../../policy/policy-service.ts';
+import type { ViewerMessageService } from '../../secure/viewer-messages.ts';
+import type { IdentityService } from '../../identity/identity-service.ts';
 
 export interface AdminServices {
   adminTokens: AdminTokenService;
   directory: DirectoryService;
   domainBooks: DomainBookService;
   classifier: RecipientClassifier;
+  policies: PolicyService;
+  viewerMessages: ViewerMessageService;
+  identity: IdentityService;
 }
 
 /** Largest import file accepted: a 100,000-person CSV is about 20 MB. */
@@ -31,4 +38,5 @@ export const adminApi: FastifyPluginAsync<{ services: AdminServices }> = async (
   admin.addHook('onRequest', adminAuthentication(services.adminTokens));
   directoryRoutes(admin, services.directory);
   domainBookRoutes(admin, services.domainBooks, services.classifier);
+  secureRoutes(admin, services.policies, services.viewerMessages, services.identity);
 };

@@ -1,0 +1,231 @@
+// Creating Viewer messages and the sender's view of them (SPEC R15): one message per external
+// recipient with its own link and content key; the notification goes out before the submission is
+// acknowledged. The sender sees each recipient's status and can revoke; expired and revoked
+// content is deleted from storage.
+import { randomBytes } from 'node:crypto';
+import type { Mailbox, Organisation } from '../identity/types.ts';
+import type { ViewerMessageRecord } from '../store/store.ts';
+import { UserError } from '../errors.ts';
+import type { CodeChannel, ViewerLanguage } from './types.ts';
+import { viewerLink, type ViewerContext } from './viewer-context.ts';
+import { composeNotification, noReplyAddress } from './viewer-mail.ts';
+
+export interface ViewerRecipient {
+  address: string;
+  channel: CodeChannel;
+  /** E.164, for the SMS channel. */
+  mobile: string | null;
+}
+
+export interface NewViewerSend {
+  sender: Mailbox;
+  organisation: Organisation;
+  submissionId: string;
+  /** The message as the recipient will see it (trigger removed, our request headers stripped). */
+  raw: Buffer;
+  subject: string;
+  messageId: string | null;
+  recipients: ViewerRecipient[];
+  retentionDays: number;
+  language: ViewerLanguage;
+  remoteAddress: string | null;
+  via: 'trigger' | 'header' | 'api' | 'policy';
+}
+
+export interface ViewerStatus {
+  id: number;
+  submissionId: string;
+  recipient: string;
+  channel: CodeChannel;
+  maskedMobile: string | null;
+  subject: string;
+  state: 'active' | 'revoked' | 'expired';
+  createdAt: Date;
+  expiresAt: Date;
+  notifiedAt: Date | null;
+  codeSentAt: Date | null;
+  codeDeliveredAt: Date | null;
+  codeFailedAt: Date | null;
+  openedAt: Date | null;
+  repliedAt: Date | null;
+  revokedAt: Date | null;
+  expiredAt: Date | null;
+  lockedUntil: Date | null;
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+export class ViewerMessageService {
+  readonly #ctx: ViewerContext;
+
+  constructor(ctx: ViewerContext) {
+    this.#ctx = ctx;
+  }
+
+  /** Stores the encrypted messages, then notifies each recipient. Resolves when all is durable. */
+  async create(send: NewViewerSend): Promise<ViewerMessageRecord[]> {
+    const now = new Date();
+    const expiresAt = new Date(now.getTime() + send.retentionDays * DAY);
+    const sealedSubject = this.#ctx.sealer.sealText(send.subject);
+    const prepared: Array<{ link: string; recipient: ViewerRecipient; blobId: string; wrappedKey: string }> = [];
+    try {
+      for (const recipient of send.recipients) {
+        const { wrappedKey, sealed } = this.#ctx.sealer.seal(send.raw);
+        const blob = await this.#ctx.blobs.write(once(sealed));
+        prepared.push({ link: randomBytes(16).toString('base64url'), recipient, blobId: blob.id, wrappedKey });
+      }
+      const records = await this.#ctx.store.viewer.insert(
+        prepared.map((p) => ({
+          linkHash: this.#ctx.sealer.hashSecret('link', p.link),
+          senderMailboxId: send.sender.id,
+          orgId: send.organisation.id,
+          submissionId: send.submissionId,
+          recipient: p.recipient.address,
+          mobile: p.recipient.mobile,
+          channel: p.recipient.channel,
+          language: send.language,
+          messageId: send.messageId,
+          sealedSubject,
+          blobId: p.blobId,
+          wrappedKey: p.wrappedKey,
+          size: send.raw.length,
+          createdAt: now,
+          expiresAt,
+        })),
+        (created) =>
+          created.map((record) => ({
+            actor: send.sender.address,
+            action: 'secure.viewer.create',
+            mailboxId: send.sender.id,
+            remoteAddress: send.remoteAddress,
+            detail: { viewerMessageId: record.id, submissionId: send.submissionId, recipient: record.recipient, channel: record.channel, via: send.via, expiresAt: expiresAt.toISOString() },
+          })),
+      );
+      for (const [i, record] of records.entries()) await this.#notify(send, record, prepared[i]!.link);
+      return records;
+    } catch (error) {
+      // Nothing was promised yet: drop the content written so far.
+      const stored = await Promise.all(prepared.map((p) => this.#ctx.store.viewer.find({ linkHash: this.#ctx.sealer.hashSecret('link', p.link) })));
+      if (stored.every((r) => r === null)) await Promise.all(prepared.map((p) => this.#ctx.blobs.delete(p.blobId).catch(() => undefined)));
+      throw error;
+    }
+  }
+
+  async #notify(send: NewViewerSend, record: ViewerMessageRecord, link: string): Promise<void> {
+    const raw = await composeNotification({
+      language: send.language,
+      organisation: { name: send.organisation.name, domain: send.organisation.domain },
+      senderName: send.sender.displayName,
+      recipient: record.recipient,
+      link: viewerLink(this.#ctx.publicUrl, link),
+      expiresAt: record.expiresAt,
+      channel: record.channel,
+    });
+    const queued = await this.#ctx.outbound.send(
+      { mailFrom: noReplyAddress(send.organisation.domain), recipients: [record.recipient], kind: 'viewer-notification' },
+      raw,
+    );
+    await this.#ctx.store.viewer.mark(record.id, 'notifiedAt', new Date());
+    await this.#ctx.audit.record({
+      actor: send.sender.address,
+      action: 'secure.viewer.notify',
+      mailboxId: send.sender.id,
+      detail: { viewerMessageId: record.id, recipient: record.recipient, outboundId: queued.id },
+    });
+  }
+
+  async list(sender: Mailbox, options: { limit?: number; beforeId?: number } = {}): Promise<ViewerStatus[]> {
+    const limit = Math.min(Math.max(options.limit ?? 50, 1), 500);
+    const records = await this.#ctx.store.viewer.listBySender(sender.id, { limit, beforeId: options.beforeId });
+    return records.map((r) => this.#status(r));
+  }
+
+  async status(sender: Mailbox, id: number): Promise<ViewerStatus> {
+    return this.#status(await this.#owned(sender, id));
+  }
+
+  /** SPEC R15: the sender can revoke at any time; the content is deleted at once. */
+  async revoke(sender: Mailbox, id: number, context: { remoteAddress?: string | null; actor?: string } = {}): Promise<ViewerStatus> {
+    const record = await this.#owned(sender, id);
+    await this.#end(record, 'revoked', context.actor ?? sender.address, context.remoteAddress ?? null);
+    return this.#status((await this.#ctx.store.viewer.find({ id }))!);
+  }
+
+  /** Ends every message past its retention; returns how many. Runs periodically in `serve`. */
+  async expireDue(now = new Date()): Promise<number> {
+    let count = 0;
+    for (;;) {
+      const due = await this.#ctx.store.viewer.listExpired(now, 200);
+      for (const record of due) if (await this.#end(record, 'expired', null, null)) count++;
+      if (due.length < 200) return count;
+    }
+  }
+
+  async #end(record: ViewerMessageRecord, how: 'revoked' | 'expired', actor: string | null, remoteAddress: string | null): Promise<boolean> {
+    const ended = await this.#ctx.store.viewer.end(record.id, how, new Date(), {
+      actor,
+      action: how === 'revoked' ? 'secure.viewer.revoke' : 'secure.viewer.expire',
+      mailboxId: record.senderMailboxId,
+      remoteAddress,
+      detail: { viewerMessageId: record.id, recipient: record.recipient },
+    });
+    if (ended?.blobId) await this.#ctx.blobs.delete(ended.blobId).catch((error: unknown) => this.#ctx.logger.warn({ err: error }, 'Viewer blob delete failed'));
+    return ended !== null;
+  }
+
+  async #owned(sender: Mailbox, id: number): Promise<ViewerMessageRecord> {
+    const record = Number.isSafeInteger(id) ? await this.#ctx.store.viewer.find({ id }) : null;
+    // Another sender's message answers exactly like one that does not exist.
+    if (!record || record.senderMailboxId !== sender.id) throw new UserError('NONEXISTENT', `No secure message ${id} of yours`);
+    return record;
+  }
+
+  #status(record: ViewerMessageRecord): ViewerStatus {
+    let subject = '';
+    try {
+      subject = this.#ctx.sealer.openText(record.sealedSubject);
+    } catch {
+      subject = '';
+    }
+    const { mobile } = record;
+    return {
+      id: record.id,
+      submissionId: record.submissionId,
+      recipient: record.recipient,
+      channel: record.channel,
+      maskedMobile: mobile ? `${mobile.slice(0, -4).replace(/\d/g, '*')}${mobile.slice(-4)}` : null,
+      subject,
+      state: record.revokedAt ? 'revoked' : record.expiredAt || record.expiresAt <= new Date() ? 'expired' : 'active',
+      createdAt: record.createdAt,
+      expiresAt: record.expiresAt,
+      notifiedAt: record.notifiedAt,
+      codeSentAt: record.codeSentAt,
+      codeDeliveredAt: record.codeDeliveredAt,
+      codeFailedAt: record.codeFailedAt,
+      openedAt: record.openedAt,
+      repliedAt: record.repliedAt,
+      revokedAt: record.revokedAt,
+      expiredAt: record.expiredAt,
+      lockedUntil: record.lockedUntil,
+    };
+  }
+
+  /** A delivery report from the SMS gateway: the code reached (or failed to reach) the phone. */
+  async recordSmsReport(report: { reference: string; status: 'delivered' | 'failed' | 'pending'; at: Date; detail: string | null }): Promise<void> {
+    if (report.status === 'pending') return;
+    const code = await this.#ctx.store.viewer.findCodeByReference(report.reference);
+    if (!code) return;
+    await this.#ctx.store.viewer.mark(code.viewerMessageId, report.status === 'delivered' ? 'codeDeliveredAt' : 'codeFailedAt', report.at);
+    const record = await this.#ctx.store.viewer.find({ id: code.viewerMessageId });
+    await this.#ctx.audit.record({
+      actor: 'sms-gateway',
+      action: report.status === 'delivered' ? 'secure.viewer.code.delivered' : 'secure.viewer.code.failure',
+      mailboxId: record?.senderMailboxId ?? null,
+      detail: { viewerMessageId: code.viewerMessageId, reference: report.reference, detail: report.detail },
+    });
+  }
+}
+
+async function* once(bytes: Buffer): AsyncIterable<Buffer> {
+  yield bytes;
+}
