@@ -1,13 +1,15 @@
-// `npm run bench [-- OPTIONS]`: the mail benchmark (run.ts: IMAP, SMTP) and then the LDAP address
-// book benchmark (ldap-run.ts), each in its own process. npm appends its arguments to the last
+// `npm run bench [-- OPTIONS]`: the mail benchmark (run.ts: IMAP, SMTP), the LDAP address book
+// benchmark (ldap-run.ts) and the Viewer benchmark (viewer-run.ts), each in its own process. npm appends its arguments to the last
 // command of a script only, so a chain of the two in package.json would hand `--only imap` to the
 // LDAP part; this sends each option where it belongs instead.
 //
 //   --only imap|smtp   the mail benchmark only, with every other option (run.ts as before)
 //   --only ldap        the LDAP benchmark only, with every other option (as `npm run bench:ldap`)
-//   otherwise          both: --people, --reps, --seconds, --clients and --no-slapd go to the LDAP
+//   --only viewer      the Viewer benchmark only (viewer-run.ts), with every other option
+//   otherwise          all three: --people, --reps, --seconds, --clients and --no-slapd go to the LDAP
 //                      part, --keep to both, everything else to run.ts (its --reuse and --json too;
-//                      run `npm run bench:ldap` for those of the LDAP part)
+//                      run `npm run bench:ldap` for those of the LDAP part); the Viewer part
+//                      runs with its defaults (its options: bench/viewer-run.ts, `npm run bench:viewer -- …`)
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from './options.ts';
@@ -27,9 +29,11 @@ const run = (script: string, args: string[]): number => {
   return child.status ?? 1;
 };
 
+const rest = argv.filter((_, i) => i !== onlyAt && (argv[onlyAt]!.includes('=') || i !== onlyAt + 1));
 if (only === 'ldap') {
-  const rest = argv.filter((_, i) => i !== onlyAt && (argv[onlyAt]!.includes('=') || i !== onlyAt + 1));
   process.exit(run('ldap-run.ts', rest));
+} else if (only === 'viewer') {
+  process.exit(run('viewer-run.ts', rest));
 } else if (only !== null) {
   // imap, smtp or a mistake: run.ts knows what to say about it.
   process.exit(run('run.ts', argv));
@@ -51,5 +55,7 @@ if (only === 'ldap') {
   const mailStatus = run('run.ts', mail);
   // The LDAP part runs even when the mail part failed: its figures do not depend on the mail part.
   const ldapStatus = run('ldap-run.ts', ldap);
-  process.exit(mailStatus || ldapStatus);
+  // Secure sending (issue 4) with its defaults: 1,000 Viewer messages, 100 KB attachments.
+  const viewerStatus = run('viewer-run.ts', argv.includes('--keep') ? ['--keep'] : []);
+  process.exit(mailStatus || ldapStatus || viewerStatus);
 }

@@ -2,7 +2,7 @@
 // Runs every test/**/*.test.ts with node:test through tsx. On Node 20 `node --test` neither expands
 // globs nor finds .ts files by itself, so the file list is built here and passed explicitly.
 // Usage: npm test [-- substring ...]   (only files whose path contains one of the substrings)
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -18,6 +18,36 @@ function findTests(dir) {
   return found;
 }
 
+/** Newest modification time of the files under `path`. */
+function newestChange(path) {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+// The browser apps (web/, `npm run build:web`) are built on `npm install`; a fresh checkout or an
+// edit since the last build would otherwise test stale files, so build here when an app's page is
+// missing or anything under web/ (or the API types the apps compile against) is newer than it.
+/** The apps of web/vite.config.ts APPS. */
+const WEB_APPS = ['viewer', 'patient'];
+const WIRE_FILES = ['viewer', 'patient', 'shared'].map((dir) => `src/web/${dir}/wire.ts`);
+
+function ensureWebBuild() {
+  const built = WEB_APPS.map((app) => join(root, `dist/web/${app}/index.html`));
+  const sources = Math.max(
+    newestChange(join(root, 'web')),
+    ...WIRE_FILES.map((file) => newestChange(join(root, file))),
+  );
+  if (built.every((page) => existsSync(page) && statSync(page).mtimeMs >= sources)) return;
+  console.log('building the web apps (npm run build:web)');
+  const vite = join(root, 'node_modules/vite/bin/vite.js');
+  const build = spawnSync(process.execPath, [vite, 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
 const filters = process.argv.slice(2).filter((arg) => !arg.startsWith('--'));
 const passThrough = process.argv.slice(2).filter((arg) => arg.startsWith('--'));
 const files = findTests(join(root, 'test'))
@@ -27,6 +57,7 @@ if (files.length === 0) {
   console.error(`no test files matched ${filters.join(' ') || 'test/**/*.test.ts'}`);
   process.exit(1);
 }
+ensureWebBuild();
 console.log(`running ${files.length} test files`);
 const result = spawnSync(
   process.execPath,

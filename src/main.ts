@@ -26,6 +26,8 @@ import { createImapService } from './imap/server.ts';
 import { createPop3Service } from './pop3/server.ts';
 import { createLdapService } from './ldap/server.ts';
 import { createWebServer } from './web/server.ts';
+import { defaultViewerAssetsDir } from './web/viewer/viewer-routes.ts';
+import { defaultPatientAssetsDir } from './web/patient/patient-routes.ts';
 import { PolicyService } from './policy/policy-service.ts';
 import { MailOutbox } from './mail/outbound.ts';
 import { ContentSealer, loadOrCreateMasterKey } from './secure/content-sealing.ts';
@@ -207,6 +209,9 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     await services.directory.reconcile();
     services.store.watchForeignChanges();
     cleanups.push(startViewerExpiry(services));
+    if (config.sms.gateway === 'outbox' && !['localhost', '127.0.0.1', '::1'].includes(config.hostname)) {
+      logger.warn('SMS access codes are written to the development outbox, not sent: configure sms.gateway for production');
+    }
     const listeners = await startListeners(config, logger, services, tls, cleanups);
     return { services, listeners, caFile, createdTlsFiles: created, close };
   } catch (error) {
@@ -278,6 +283,12 @@ async function startListeners(
       ports,
       health: async () => ({ ok: true, detail: { listeners: listeners.map((l) => l.name) } }),
       admin: services,
+      viewer: { access: services.viewerAccess, assetsDir: defaultViewerAssetsDir() },
+      patient: { channel: services.patientChannel, assetsDir: defaultPatientAssetsDir() },
+      smsReports: config.sms.webhookSecret
+        ? { secret: config.sms.webhookSecret, onReport: (report) => services.viewerMessages.recordSmsReport(report) }
+        : undefined,
+      devOutbox: config.sms.gateway === 'outbox' ? { dataDir: config.dataDir } : undefined,
     });
     cleanups.push(() => web.close());
     limitConnections(web.server, config.limits, logger);

@@ -2,8 +2,9 @@
 // the outbox writes each message as an .eml file with a JSON envelope beside it under
 // <dataDir>/outbox/mail/, durably, before the submission is acknowledged.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDirectory, writeSynced } from '../store/durable-file.ts';
 
 export type OutboundKind = 'ordinary' | 'community-partner' | 'viewer-notification' | 'viewer-code' | 'patient-code';
 
@@ -35,21 +36,22 @@ export class MailOutbox implements OutboundMail {
     await this.#ready;
     // Names sort by time; the random part keeps two sends in one millisecond apart.
     const id = `${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(6).toString('hex')}`;
-    await writeDurably(join(this.#dir, `${id}.json`), Buffer.from(JSON.stringify({ ...envelope, queuedAt: new Date().toISOString() }, null, 2)));
+    const json = join(this.#dir, `${id}.json`);
+    const eml = join(this.#dir, `${id}.eml`);
+    const written = await Promise.allSettled([
+      writeSynced(`${json}.part`, JSON.stringify({ ...envelope, queuedAt: new Date().toISOString() }, null, 2)),
+      writeSynced(`${eml}.part`, raw),
+    ]);
+    const failed = written.find((w) => w.status === 'rejected');
+    if (failed) {
+      await Promise.all([rm(`${json}.part`, { force: true }), rm(`${eml}.part`, { force: true })]);
+      throw failed.reason;
+    }
     // The .eml appears last, so a reader that sees it also finds its envelope.
-    await writeDurably(join(this.#dir, `${id}.eml`), raw);
+    await rename(`${json}.part`, json);
+    await rename(`${eml}.part`, eml);
+    // The renames are durable only once the directory itself is synced.
+    await syncDirectory(this.#dir);
     return { id };
   }
-}
-
-async function writeDurably(path: string, bytes: Buffer): Promise<void> {
-  const tmp = `${path}.part`;
-  const file = await open(tmp, 'wx', 0o600);
-  try {
-    await file.writeFile(bytes);
-    await file.sync();
-  } finally {
-    await file.close();
-  }
-  await rename(tmp, path);
 }

@@ -15,15 +15,25 @@ export interface SplitMessage {
   fields: HeaderField[];
   /** The body bytes, still streaming. */
   body: AsyncIterable<Buffer>;
+  /** Reads and drops whatever of the source is left, so a refused client still gets its answer
+   * after its last byte (SMTP replies to DATA only after the final dot). */
+  discard(): Promise<void>;
 }
 
 export async function splitHeader(source: MessageSource): Promise<SplitMessage> {
   if (Buffer.isBuffer(source)) {
     const end = headerEnd(source);
     const header = source.subarray(0, end);
-    return { header, fields: parseHeaderFields(header), body: once(source.subarray(end)) };
+    return { header, fields: parseHeaderFields(header), body: once(source.subarray(end)), discard: async () => undefined };
   }
   const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const discard = async () => {
+    try {
+      for (let rest = await iterator.next(); !rest.done; rest = await iterator.next());
+    } catch {
+      // The source failed: nothing left to read.
+    }
+  };
   const chunks: Buffer[] = [];
   let length = 0;
   for (;;) {
@@ -36,19 +46,18 @@ export async function splitHeader(source: MessageSource): Promise<SplitMessage> 
     const end = headerEnd(joined);
     if (end < joined.length || /\r?\n\r?\n$/.test(joined.subarray(-4).toString('latin1'))) {
       const header = joined.subarray(0, end);
-      return { header, fields: parseHeaderFields(header), body: continueWith(joined.subarray(end), iterator) };
+      return { header, fields: parseHeaderFields(header), body: continueWith(joined.subarray(end), iterator), discard };
     }
     chunks.splice(0, chunks.length, joined);
     if (length > MAX_HEADER_BYTES) {
-      // Drain so the client gets our answer rather than a stalled connection.
-      for (let rest = await iterator.next(); !rest.done; rest = await iterator.next());
+      await discard();
       throw new UserError('TOOBIG', `The message header is larger than ${MAX_HEADER_BYTES / 1024} KB`);
     }
   }
   const all = Buffer.concat(chunks, length);
   const end = headerEnd(all);
   const header = all.subarray(0, end);
-  return { header, fields: parseHeaderFields(header), body: once(all.subarray(end)) };
+  return { header, fields: parseHeaderFields(header), body: once(all.subarray(end)), discard };
 }
 
 /** Offset just past the empty line ending the header (RFC 5322 §2.1), or the length if none. */

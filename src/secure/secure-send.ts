@@ -4,7 +4,7 @@
 // what an external recipient gets; nothing is acknowledged before every part is durable.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Mailbox } from '../identity/types.ts';
-import type { Store } from '../store/store.ts';
+import type { AuditEntry, Store } from '../store/store.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { MessageSource } from '../mail/types.ts';
 import type { OutboundMail } from '../mail/outbound.ts';
@@ -111,6 +111,8 @@ export class SecureSendService {
     const queueId = randomBytes(8).toString('hex').toUpperCase();
     const split = await splitHeader(request.message);
     let plan: Plan | null = null;
+    // The submission service logs its own failures; they are not logged twice.
+    let delivering = false;
     try {
       checkFromFields(sender, split.fields);
       const organisation = await this.#store.accounts.findOrganisation({ id: sender.orgId });
@@ -125,16 +127,29 @@ export class SecureSendService {
       plan = await this.#plan(request, policy, requested, trigger?.mobile ?? null, mobiles);
       if (plan.refusals.length) throw new UserError('NOPERM', refusalText(plan.refusals));
 
+      // Our request headers and the trigger go; every other byte stays as the client sent it.
+      const ours = split.fields.some((f) => f.name === SECURE_HEADER || f.name === MOBILE_HEADER);
+      const header = ours || trigger ? rewriteHeader(split.header, { remove: new Set([SECURE_HEADER, MOBILE_HEADER]), subject: trigger?.subject }) : split.header;
       const messageIdField = firstField(split.fields, 'message-id');
       const messageId = messageIdField ?? `<${randomUUID()}@${this.#hostname}>`;
-      // RFC 6409 §8.3: a submission server may add a missing Message-ID; Viewer replies thread on it.
-      const header = Buffer.concat([
-        messageIdField ? Buffer.alloc(0) : Buffer.from(`Message-ID: ${messageId}\r\n`),
-        rewriteHeader(split.header, { remove: new Set([SECURE_HEADER, MOBILE_HEADER]), subject: trigger ? trigger.subject : undefined }),
-      ]);
+      // SPEC R22 "every send attempt": hosted deliveries are recorded by the submission service;
+      // the routing decision is recorded whenever a recipient went another way.
+      const sendRecord: AuditEntry | null =
+        plan.hosted.length === 0 || plan.routes.some((r) => r.route !== 'inside')
+          ? {
+              actor: sender.address,
+              action: plan.hosted.length === 0 ? 'message.submit' : 'message.route',
+              mailboxId: sender.id,
+              remoteAddress: request.trace.remoteAddress,
+              detail: { queueId, messageId, via: requested ? via : null, routes: plan.routes },
+            }
+          : null;
+      // A send only to Viewer recipients commits its record with the Viewer's last step.
+      const viewerOnly = plan.hosted.length === 0 && plan.outbound.length === 0;
 
       if (plan.viewer.length === 0 && plan.outbound.length === 0) {
         // Only mailboxes here: the message streams straight into the store.
+        delivering = true;
         await this.#submission.submit({ ...submission(request, plan), message: prepend(header, split.body), queueId });
       } else {
         const raw = await collect(header, split.body, this.#maxMessageBytes);
@@ -143,7 +158,8 @@ export class SecureSendService {
             sender,
             organisation,
             submissionId: queueId,
-            raw,
+            // RFC 6409 §8.3: a missing Message-ID may be added; the recipient's reply threads on it.
+            raw: messageIdField ? raw : Buffer.concat([Buffer.from(`Message-ID: ${messageId}\r\n`), raw]),
             subject: trigger ? trigger.subject : subject,
             messageId,
             recipients: plan.viewer,
@@ -151,7 +167,7 @@ export class SecureSendService {
             language: languageFromSetting(policy.languageSetting),
             remoteAddress: request.trace.remoteAddress,
             via,
-          });
+          }, viewerOnly && sendRecord ? [sendRecord] : []);
         }
         for (const route of ['community-partner', 'ordinary'] as const) {
           const recipients = plan.outbound.filter((o) => o.route === route).map((o) => o.address);
@@ -159,15 +175,12 @@ export class SecureSendService {
           const prefix = traceHeaders(this.#hostname, request.trace, request.mailFrom, recipients, queueId);
           await this.#outbound.send({ mailFrom: request.mailFrom, recipients, kind: route }, Buffer.concat([prefix, raw]));
         }
-        if (plan.hosted.length) await this.#submission.submit({ ...submission(request, plan), message: raw, queueId });
+        if (plan.hosted.length) {
+          delivering = true;
+          await this.#submission.submit({ ...submission(request, plan), message: raw, queueId });
+        }
       }
-      await this.#audit.record({
-        actor: sender.address,
-        action: 'secure.send',
-        mailboxId: sender.id,
-        remoteAddress: request.trace.remoteAddress,
-        detail: { queueId, messageId, via: requested ? via : null, routes: plan.routes },
-      });
+      if (sendRecord && !viewerOnly) await this.#audit.record(sendRecord);
       const unsafe = plan.routes.filter((r) => r.route === 'ordinary');
       if (unsafe.length) {
         await this.#audit.record({
@@ -180,10 +193,11 @@ export class SecureSendService {
       }
       return { queueId, messageId, routes: plan.routes };
     } catch (error) {
-      await drain(split.body);
+      await split.discard();
+      if (delivering) throw error;
       await this.#audit.record({
         actor: sender.address,
-        action: 'secure.send.failure',
+        action: 'message.submit.failure',
         mailboxId: sender.id,
         remoteAddress: request.trace.remoteAddress,
         detail: { queueId, recipients: [...request.recipients], reason: (error as Error).message, routes: plan?.routes ?? null },
@@ -317,18 +331,9 @@ async function collect(header: Buffer, body: AsyncIterable<Buffer>, maxBytes: nu
   for await (const chunk of body) {
     size += chunk.length;
     if (size > maxBytes) {
-      await drain(body);
       throw new UserError('TOOBIG', `The message is larger than the limit of ${maxBytes} bytes`);
     }
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size);
-}
-
-async function drain(body: AsyncIterable<Buffer>): Promise<void> {
-  try {
-    for await (const chunk of body) void chunk;
-  } catch {
-    // The source failed: nothing left to read.
-  }
 }

@@ -3,7 +3,7 @@
 // are limited, and a session opens exactly one message. Every step is audit-logged (R22).
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { simpleParser, type AddressObject } from 'mailparser';
-import type { ViewerMessageRecord } from '../store/store.ts';
+import type { AuditEntry, ViewerMessageRecord } from '../store/store.ts';
 import { UserError } from '../errors.ts';
 import { LoginThrottle } from '../identity/login-throttle.ts';
 import type {
@@ -39,6 +39,8 @@ export class ViewerAccessService implements ViewerAccess {
   readonly #ctx: ViewerContext;
   /** Wrong codes per source address across all messages (SPEC R24 "per source address"). */
   readonly #throttle: LoginThrottle;
+  /** The PDF copy being rendered now; the next waits for it. */
+  #pdfTurn: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: ViewerContext, limits: { maxFailuresPerAddress: number; windowSeconds: number }) {
     this.#ctx = ctx;
@@ -103,12 +105,14 @@ export class ViewerAccessService implements ViewerAccess {
       }
     } catch (error) {
       this.#ctx.logger.warn({ err: error, viewerMessageId: record.id }, 'access code could not be sent');
-      await this.#ctx.store.viewer.mark(record.id, 'codeFailedAt', new Date());
-      await this.#audit(record, 'secure.viewer.code.failure', context, { channel: record.channel, reference, reason: (error as Error).message });
+      await this.#ctx.store.viewer.mark(record.id, 'codeFailedAt', new Date(), [
+        this.#entry(record, 'secure.viewer.code.failure', context, { channel: record.channel, reference, reason: (error as Error).message }),
+      ]);
       return { ok: false, reason: 'delivery-failed' };
     }
-    await this.#ctx.store.viewer.mark(record.id, 'codeSentAt', new Date());
-    await this.#audit(record, 'secure.viewer.code.send', context, { channel: record.channel, reference, gateway: record.channel === 'sms' ? this.#ctx.sms.name : 'mail' });
+    await this.#ctx.store.viewer.mark(record.id, 'codeSentAt', new Date(), [
+      this.#entry(record, 'secure.viewer.code.send', context, { channel: record.channel, reference, gateway: record.channel === 'sms' ? this.#ctx.sms.name : 'mail' }),
+    ]);
     const used = await this.#ctx.store.viewer.countCodesSince(record.id, since);
     return {
       ok: true,
@@ -184,8 +188,9 @@ export class ViewerAccessService implements ViewerAccess {
   async read(session: ViewerSession, context: RequestContext): Promise<ViewerMessageView> {
     const record = await this.#live(session);
     const parsed = await simpleParser(await openContent(this.#ctx, record), { skipImageLinks: true });
-    if (!record.openedAt) await this.#ctx.store.viewer.mark(record.id, 'openedAt', new Date());
-    await this.#audit(record, 'secure.viewer.open', context, {});
+    const opened = this.#entry(record, 'secure.viewer.open', context, {});
+    if (record.openedAt) await this.#ctx.audit.record(opened);
+    else await this.#ctx.store.viewer.mark(record.id, 'openedAt', new Date(), [opened]);
     const from = parsed.from?.value[0];
     return {
       subject: parsed.subject ?? '',
@@ -226,9 +231,14 @@ export class ViewerAccessService implements ViewerAccess {
     await this.#audit(record, 'secure.viewer.download', context, { copy: format });
     const name = `bericht-${record.createdAt.toISOString().slice(0, 10)}`;
     if (format === 'eml') return { filename: `${name}.eml`, contentType: 'message/rfc822', content: raw };
-    // pdfkit is loaded on first use: most processes never render a PDF.
-    const { renderMessagePdf } = await import('./own-copy-pdf.ts');
-    return { filename: `${name}.pdf`, contentType: 'application/pdf', content: await renderMessagePdf(raw, { language: languageOf(record) }) };
+    // pdfkit is loaded on first use: most processes never render a PDF. Layout holds the event loop
+    // in slices, so copies are rendered one at a time rather than piling up memory side by side.
+    const rendering = this.#pdfTurn.then(async () => {
+      const { renderMessagePdf } = await import('./own-copy-pdf.ts');
+      return renderMessagePdf(raw, { language: languageOf(record) });
+    });
+    this.#pdfTurn = rendering.catch(() => undefined);
+    return { filename: `${name}.pdf`, contentType: 'application/pdf', content: await rendering };
   }
 
   async reply(session: ViewerSession, reply: ViewerReply, context: RequestContext): Promise<void> {
@@ -275,13 +285,11 @@ export class ViewerAccessService implements ViewerAccess {
   }
 
   async #audit(record: ViewerMessageRecord, action: string, context: RequestContext, detail: Record<string, unknown>): Promise<void> {
-    await this.#ctx.audit.record({
-      actor: record.recipient,
-      action,
-      mailboxId: record.senderMailboxId,
-      remoteAddress: context.remoteAddress,
-      detail: { viewerMessageId: record.id, ...detail },
-    });
+    await this.#ctx.audit.record(this.#entry(record, action, context, detail));
+  }
+
+  #entry(record: ViewerMessageRecord, action: string, context: RequestContext, detail: Record<string, unknown>): AuditEntry {
+    return { actor: record.recipient, action, mailboxId: record.senderMailboxId, remoteAddress: context.remoteAddress, detail: { viewerMessageId: record.id, ...detail } };
   }
 }
 

@@ -46,8 +46,16 @@ const NOTIFICATION_TEXT: Record<ViewerLanguage, (i: NotificationInput, expires: 
 
 const LOCALES: Record<ViewerLanguage, string> = { nl: 'nl-NL', en: 'en-GB', de: 'de-DE' };
 
+/** Built once per language: creating an Intl formatter costs far more than using one. */
+const DATE_FORMATS = new Map<ViewerLanguage, Intl.DateTimeFormat>();
+
 export function formatDate(date: Date, language: ViewerLanguage): string {
-  return new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(date);
+  let format = DATE_FORMATS.get(language);
+  if (!format) {
+    format = new Intl.DateTimeFormat(LOCALES[language], { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' });
+    DATE_FORMATS.set(language, format);
+  }
+  return format.format(date);
 }
 
 /** The address notifications and codes come from: the organisation's own domain (DKIM-aligned
@@ -58,9 +66,14 @@ export function noReplyAddress(domain: string): string {
 
 export async function composeNotification(input: NotificationInput): Promise<Buffer> {
   const text = NOTIFICATION_TEXT[input.language](input, formatDate(input.expiresAt, input.language));
+  return composeAutomatic(input.organisation, input.recipient, text);
+}
+
+/** RFC 3834 §5: mail a machine sends in its own right is marked so that nobody auto-replies to it. */
+function composeAutomatic(organisation: { name: string; domain: string }, recipient: string, text: { subject: string; body: string }): Promise<Buffer> {
   return new MailComposer({
-    from: { name: input.organisation.name, address: noReplyAddress(input.organisation.domain) },
-    to: input.recipient,
+    from: { name: organisation.name, address: noReplyAddress(organisation.domain) },
+    to: recipient,
     subject: text.subject,
     text: text.body,
     headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
@@ -95,16 +108,7 @@ export async function composeCodeMail(input: {
   code: string;
   minutes: number;
 }): Promise<Buffer> {
-  const text = CODE_TEXT[input.language](input.code, input.minutes, input.organisation.name);
-  return new MailComposer({
-    from: { name: input.organisation.name, address: noReplyAddress(input.organisation.domain) },
-    to: input.recipient,
-    subject: text.subject,
-    text: text.body,
-    headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
-  })
-    .compile()
-    .build();
+  return composeAutomatic(input.organisation, input.recipient, CODE_TEXT[input.language](input.code, input.minutes, input.organisation.name));
 }
 
 export interface ReplyInput {

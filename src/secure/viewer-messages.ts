@@ -4,7 +4,7 @@
 // content is deleted from storage.
 import { randomBytes } from 'node:crypto';
 import type { Mailbox, Organisation } from '../identity/types.ts';
-import type { ViewerMessageRecord } from '../store/store.ts';
+import type { AuditEntry, ViewerMessageRecord } from '../store/store.ts';
 import { UserError } from '../errors.ts';
 import type { CodeChannel, ViewerLanguage } from './types.ts';
 import { viewerLink, type ViewerContext } from './viewer-context.ts';
@@ -32,25 +32,30 @@ export interface NewViewerSend {
   via: 'trigger' | 'header' | 'api' | 'policy';
 }
 
-export interface ViewerStatus {
-  id: number;
-  submissionId: string;
-  recipient: string;
-  channel: CodeChannel;
+/** What the sender sees of one recipient's Viewer message: the milestones as stored, the subject
+ * decrypted, the mobile number masked. */
+export interface ViewerStatus
+  extends Pick<
+    ViewerMessageRecord,
+    | 'id'
+    | 'submissionId'
+    | 'recipient'
+    | 'channel'
+    | 'createdAt'
+    | 'expiresAt'
+    | 'notifiedAt'
+    | 'codeSentAt'
+    | 'codeDeliveredAt'
+    | 'codeFailedAt'
+    | 'openedAt'
+    | 'repliedAt'
+    | 'revokedAt'
+    | 'expiredAt'
+    | 'lockedUntil'
+  > {
   maskedMobile: string | null;
   subject: string;
   state: 'active' | 'revoked' | 'expired';
-  createdAt: Date;
-  expiresAt: Date;
-  notifiedAt: Date | null;
-  codeSentAt: Date | null;
-  codeDeliveredAt: Date | null;
-  codeFailedAt: Date | null;
-  openedAt: Date | null;
-  repliedAt: Date | null;
-  revokedAt: Date | null;
-  expiredAt: Date | null;
-  lockedUntil: Date | null;
 }
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -62,8 +67,9 @@ export class ViewerMessageService {
     this.#ctx = ctx;
   }
 
-  /** Stores the encrypted messages, then notifies each recipient. Resolves when all is durable. */
-  async create(send: NewViewerSend): Promise<ViewerMessageRecord[]> {
+  /** Stores the encrypted messages, then notifies each recipient. Resolves when all is durable.
+   * `alsoRecord` (the caller's record of the whole send) commits with the last notification. */
+  async create(send: NewViewerSend, alsoRecord: AuditEntry[] = []): Promise<ViewerMessageRecord[]> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + send.retentionDays * DAY);
     const sealedSubject = this.#ctx.sealer.sealText(send.subject);
@@ -101,7 +107,9 @@ export class ViewerMessageService {
             detail: { viewerMessageId: record.id, submissionId: send.submissionId, recipient: record.recipient, channel: record.channel, via: send.via, expiresAt: expiresAt.toISOString() },
           })),
       );
-      for (const [i, record] of records.entries()) await this.#notify(send, record, prepared[i]!.link);
+      for (const [i, record] of records.entries()) {
+        await this.#notify(send, record, prepared[i]!.link, i === records.length - 1 ? alsoRecord : []);
+      }
       return records;
     } catch (error) {
       // Nothing was promised yet: drop the content written so far.
@@ -111,7 +119,7 @@ export class ViewerMessageService {
     }
   }
 
-  async #notify(send: NewViewerSend, record: ViewerMessageRecord, link: string): Promise<void> {
+  async #notify(send: NewViewerSend, record: ViewerMessageRecord, link: string, alsoRecord: AuditEntry[]): Promise<void> {
     const raw = await composeNotification({
       language: send.language,
       organisation: { name: send.organisation.name, domain: send.organisation.domain },
@@ -125,13 +133,13 @@ export class ViewerMessageService {
       { mailFrom: noReplyAddress(send.organisation.domain), recipients: [record.recipient], kind: 'viewer-notification' },
       raw,
     );
-    await this.#ctx.store.viewer.mark(record.id, 'notifiedAt', new Date());
-    await this.#ctx.audit.record({
+    const notified: AuditEntry = {
       actor: send.sender.address,
       action: 'secure.viewer.notify',
       mailboxId: send.sender.id,
       detail: { viewerMessageId: record.id, recipient: record.recipient, outboundId: queued.id },
-    });
+    };
+    await this.#ctx.store.viewer.mark(record.id, 'notifiedAt', new Date(), [notified, ...alsoRecord]);
   }
 
   async list(sender: Mailbox, options: { limit?: number; beforeId?: number } = {}): Promise<ViewerStatus[]> {

@@ -5,6 +5,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../errors.ts';
+import { syncDirectory } from './durable-file.ts';
 
 export interface ByteRange {
   start: number;
@@ -120,13 +121,3 @@ export class FileBlobStore implements BlobStore {
 }
 
 const UNFINISHED_AGE_MS = 10 * 60 * 1000;
-
-/** A rename is durable only once the directory entry is synced (POSIX fsync on the directory). */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}

@@ -1,11 +1,13 @@
-// Opens the embedded SQLite store: one file in the data directory, WAL journal, every commit synced
-// to disk before it returns (a message is acknowledged only once it is durable).
+// Opens the embedded SQLite store: one file in the data directory, WAL journal, every write synced
+// to disk before it returns (a message is acknowledged only once it is durable; see wal-sync.ts for
+// how the sync is kept off the event loop).
 import Database from 'better-sqlite3';
 import { Kysely, Migrator, type MigrationProvider } from 'kysely';
 import { BetterSqliteDialect } from './sql/sqlite-dialect.ts';
 import { createMigrations } from './sql/migrations.ts';
 import { SqlStore } from './sql/sql-store.ts';
 import { openSqliteHotReads } from './sql/sqlite-hot-reads.ts';
+import { WalSync } from './sql/wal-sync.ts';
 import type { Database as Schema } from './sql/schema.ts';
 
 const FOREIGN_CHANGE_POLL_MS = 200;
@@ -16,8 +18,8 @@ export class SqliteStore extends SqlStore {
   readonly #closeHotReads: () => void;
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(sqlite: Database.Database, db: Kysely<Schema>, hot: ReturnType<typeof openSqliteHotReads>) {
-    super(db, hot);
+  constructor(sqlite: Database.Database, db: Kysely<Schema>, hot: ReturnType<typeof openSqliteHotReads>, wal: WalSync) {
+    super(db, hot, () => wal.sync());
     this.#sqlite = sqlite;
     this.#closeHotReads = hot.close;
   }
@@ -57,11 +59,12 @@ export class SqliteStore extends SqlStore {
 export async function openSqliteStore(file: string): Promise<SqliteStore> {
   const sqlite = new Database(file, { timeout: 10_000 });
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = FULL');
+  // Durability comes from WalSync after each write transaction, not from COMMIT (wal-sync.ts).
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Schema>({ dialect: new BetterSqliteDialect(sqlite) });
   await migrate(db);
-  const store = new SqliteStore(sqlite, db, openSqliteHotReads(file));
+  const store = new SqliteStore(sqlite, db, openSqliteHotReads(file), new WalSync(file));
   await store.init();
   return store;
 }

@@ -295,8 +295,9 @@ export interface ViewerRepository {
   find(by: { id: number } | { linkHash: string }): Promise<ViewerMessageRecord | null>;
   /** Newest first, `beforeId` pages backwards. */
   listBySender(senderMailboxId: number, options: { beforeId?: number; limit: number }): Promise<ViewerMessageRecord[]>;
-  /** Sets a milestone; `openedAt` and `notifiedAt` keep their first value. */
-  mark(id: number, milestone: ViewerMilestone, at: Date): Promise<void>;
+  /** Sets a milestone (`openedAt` and `notifiedAt` keep their first value) and appends the audit
+   * records of the step, in one transaction. */
+  mark(id: number, milestone: ViewerMilestone, at: Date, audit?: AuditEntry[]): Promise<void>;
   /** Counts a wrong code; locks the message until `lockUntil` when given. Returns the new count. */
   recordFailedAttempt(id: number, lockUntil: Date | null): Promise<number>;
   resetFailedAttempts(id: number): Promise<void>;

@@ -1,9 +1,15 @@
-// HTTPS front-end: a landing page, a health endpoint and the admin API (/api/admin); the portal,
-// webmail and Viewer will be added here as route plugins.
+// HTTPS front-end: a landing page, a health endpoint, the admin API (/api/admin), the Viewer
+// (/v/, /api/viewer/) and the patient page (/patient/, /api/patient/); the portal and webmail will
+// be added here as route plugins.
 import Fastify, { LogController } from 'fastify';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
 import { adminApi, type AdminServices } from './admin/plugin.ts';
+import { viewerRoutes } from './viewer/viewer-routes.ts';
+import { patientRoutes, type PatientChannelLike } from './patient/patient-routes.ts';
+import { smsReportRoutes } from './sms-reports.ts';
+import { devOutboxRoutes } from './dev-outbox.ts';
+import type { SmsDeliveryReport, ViewerAccess } from '../secure/types.ts';
 
 export interface WebServerOptions {
   tls: SecureContextOptions;
@@ -12,7 +18,18 @@ export interface WebServerOptions {
   ports: { smtps: number; imaps: number; pop3s: number };
   health: () => Promise<{ ok: boolean; detail: Record<string, unknown> }>;
   admin: AdminServices;
+  /** The Viewer (SPEC R15): its service, and the built app (`dist/web/viewer`, see web/vite.config.ts). */
+  viewer?: { access: ViewerAccess; assetsDir: string };
+  /** The patient page (SPEC R31): its service, and the built app (`dist/web/patient`). */
+  patient?: { channel: PatientChannelLike; assetsDir: string };
+  /** The SMS provider's delivery-report webhook, when a secret path is configured. */
+  smsReports?: { secret: string; onReport: (report: SmsDeliveryReport) => Promise<void> };
+  /** Development only (SMS gateway "outbox"): a page listing the outboxes, loopback clients only. */
+  devOutbox?: { dataDir: string };
 }
+
+/** How long requests under way may take to finish once the server is closing. */
+const CLOSE_GRACE_MS = 3000;
 
 export function createWebServer(options: WebServerOptions) {
   const app = Fastify({
@@ -22,16 +39,30 @@ export function createWebServer(options: WebServerOptions) {
     trustProxy: false,
   });
 
+  // Browsers open spare connections they may never send a request on; close() would wait for them
+  // (a minute or more). Idle ones go at once, and what is still open after a grace period goes too.
+  app.addHook('preClose', async () => {
+    app.server.closeIdleConnections();
+    setTimeout(() => app.server.closeAllConnections(), CLOSE_GRACE_MS).unref();
+  });
+
   // SPEC R21/R25: HSTS everywhere, no framing, no third-party anything, no indexing.
   app.addHook('onSend', async (_request, reply) => {
     reply.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-    reply.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
+    // A route that needs more (the Viewer's page and its sandboxed HTML frame) sets its own policy.
+    if (!reply.hasHeader('Content-Security-Policy')) {
+      reply.header('Content-Security-Policy', "default-src 'none'; style-src 'self'; frame-ancestors 'none'");
+    }
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'no-referrer');
     reply.header('X-Robots-Tag', 'noindex, nofollow');
   });
 
   void app.register(adminApi, { prefix: '/api/admin', services: options.admin });
+  if (options.viewer) void app.register(viewerRoutes, options.viewer);
+  if (options.patient) void app.register(patientRoutes, options.patient);
+  if (options.smsReports) void app.register(smsReportRoutes, options.smsReports);
+  if (options.devOutbox) void app.register(devOutboxRoutes, { dataDir: options.devOutbox.dataDir });
 
   app.get('/healthz', async (_request, reply) => {
     const health = await options.health();

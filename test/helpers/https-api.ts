@@ -8,6 +8,8 @@ export interface Reply<T> {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
+  /** The body as received, for downloads. */
+  bytes: Buffer;
   /** The parsed body when the server sent JSON. */
   json: T;
 }
@@ -19,10 +21,12 @@ export interface RequestOptions {
   json?: unknown;
   body?: string;
   contentType?: string;
+  /** Further request headers (cookies, a CSRF header). */
+  headers?: Record<string, string>;
 }
 
 export function call<T>(server: TestServer, agent: Agent, method: string, path: string, options: RequestOptions, prefix = '/api/admin') {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.authorization) headers.authorization = options.authorization;
   else if (options.token) headers.authorization = `Bearer ${options.token}`;
   let payload: Buffer | undefined;
@@ -51,12 +55,14 @@ export function call<T>(server: TestServer, agent: Agent, method: string, path: 
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const bytes = Buffer.concat(chunks);
+          const text = bytes.toString('utf8');
           const isJson = /json/.test(res.headers['content-type'] ?? '');
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
             text,
+            bytes,
             json: (isJson ? JSON.parse(text) : undefined) as T,
           });
         });

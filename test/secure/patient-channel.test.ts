@@ -74,7 +74,7 @@ test('e-mail verified by code → message with attachment in the practice INBOX 
   } finally {
     transport.close();
   }
-  const [created] = (await server.server.services.audit.list({ action: 'secure.send', limit: 100 })).slice(-1);
+  const [created] = (await server.server.services.audit.list({ action: 'message.submit', limit: 100 })).slice(-1);
   assert.match(JSON.stringify(created!.detail), /verified through the patient page/);
 });
 

@@ -10,9 +10,16 @@ export function registerConfig(program: Command): void {
     .description('print the effective configuration (defaults ← --config file ← environment ← flags)')
     .action((_opts, command: Command) => {
       const effective = effectiveConfig(globalOptions(command));
-      process.stdout.write(`${JSON.stringify(effective, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(effective, hideSecrets, 2)}\n`);
       if (!globalOptions(command).json) {
         process.stdout.write(`\nEnvironment variables: ${ENVIRONMENT.map(([name]) => name).join(', ')}\n`);
       }
     });
+}
+
+/** Secrets are shown as set or not, never printed (they end up in terminals and support tickets). */
+const SECRET_KEYS = new Set(['productToken', 'webhookSecret']);
+
+function hideSecrets(key: string, value: unknown): unknown {
+  return SECRET_KEYS.has(key) && typeof value === 'string' ? '(set, hidden)' : value;
 }

@@ -3,10 +3,11 @@
 // access codes from. Written like every other file we promise to keep — temporary file, fsync,
 // rename, directory fsync — so a code "sent" before a crash is still there after it.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SmsGateway, SmsMessage } from '../types.ts';
 import { checkSmsMessage } from './sms-message.ts';
+import { syncDirectory, writeAndRename } from '../../store/durable-file.ts';
 
 /** One SMS as stored in the outbox. */
 export interface OutboxSms {
@@ -61,17 +62,7 @@ export class OutboxSmsGateway implements SmsGateway {
     const record = { to: message.to, text: message.text, reference: message.reference, createdAt: createdAt.toISOString() };
     // Dot-prefixed so readers never see a half-written file.
     const tmp = join(this.#dir, `.${name}.tmp`);
-    const file = await open(tmp, 'wx', 0o600);
-    try {
-      await file.writeFile(`${JSON.stringify(record, null, 2)}\n`, 'utf8');
-      await file.sync();
-      await file.close();
-    } catch (error) {
-      await file.close().catch(() => {});
-      await rm(tmp, { force: true });
-      throw error;
-    }
-    await rename(tmp, join(this.#dir, name));
+    await writeAndRename(tmp, join(this.#dir, name), `${JSON.stringify(record, null, 2)}\n`);
     await syncDirectory(this.#dir);
     return { providerMessageId: name };
   }
@@ -110,13 +101,4 @@ function parseOutboxFile(text: string, id: string): OutboxSms | null {
   const at = new Date(createdAt);
   if (Number.isNaN(at.getTime())) return null;
   return { to, text: body, reference, createdAt: at, id };
-}
-
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

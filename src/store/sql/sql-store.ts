@@ -35,9 +35,13 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #origin = randomUUID();
   readonly #emitter = new EventEmitter();
+  readonly #durable: () => Promise<void>;
   #lastEventId = 0;
 
-  constructor(db: Kysely<Database>, hot?: HotReads) {
+  /** `durable` resolves once what has been committed is on disk, when COMMIT itself does not wait
+   * for that (SQLite, wal-sync.ts); nothing is returned or announced before it. */
+  constructor(db: Kysely<Database>, hot?: HotReads, durable: () => Promise<void> = async () => undefined) {
+    this.#durable = durable;
     this.#db = db;
     this.#emitter.setMaxListeners(0);
     const ctx: SqlContext = { db, hot, write: (work) => this.#write(work) };
@@ -79,6 +83,7 @@ export class SqlStore implements Store {
       }
       return value;
     });
+    await this.#durable();
     for (const event of events) this.#emit(event);
     return result;
   }

@@ -116,12 +116,13 @@ export function createViewerRepository(ctx: SqlContext): ViewerRepository {
       return (await query.orderBy('id', 'desc').limit(limit).execute()).map(toMessage);
     },
 
-    async mark(id, milestone, at) {
+    async mark(id, milestone, at, audit = []) {
       const column = MILESTONE_COLUMNS[milestone];
       await ctx.write(async (trx) => {
         let query = trx.updateTable('viewer_messages').set({ [column]: at.getTime() }).where('id', '=', id);
         if (FIRST_VALUE_ONLY.has(milestone)) query = query.where(column, 'is', null);
         await query.execute();
+        for (const entry of audit) await appendAuditRecord(trx, entry);
       });
     },
 

@@ -1,0 +1,13 @@
+// Entry of the Viewer app (web/viewer/index.html): mounts App. Styles come in as a file the build
+// links from the page; nothing here may create inline script or style (the page's CSP forbids both).
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import '../../shared/base.css';
+import './viewer.css';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
