@@ -14,6 +14,7 @@
 //   --kb N         attachment size in KB (default 100)
 //   --pages N      links whose page is timed (default 300)
 //   --keep         keep the work directory
+// BENCH_SERVER_NODE_OPTIONS (environment): Node options for the server, e.g. "--cpu-prof --cpu-prof-dir=DIR".
 // Goals: ≥ 200 messages/s created, p99 page under 50 ms.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
@@ -73,7 +74,7 @@ const archive = await account('archief@bench.zorgpost.nl');
 await services.close();
 
 const ports = { smtps: await freePort(), https: await freePort() };
-const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []), BIN, '--data', dataDir, 'serve'], {
+const child = spawn(process.execPath, [...(process.env.BENCH_SERVER_NODE_OPTIONS?.split(' ').filter(Boolean) ?? []), BIN, '--data', dataDir, 'serve'], {
   env: {
     ...process.env,
     ZORGPOST_HOSTNAME: 'localhost',

@@ -42,6 +42,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** `count` free ports, all different: the system may hand out a port it just gave, once closed. */
+export async function distinctFreePorts(count: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
 export async function startTestServer(overrides: TestServerOverrides = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'zorgpost-test-'));
   // A port found free can be taken by another process before the server binds it (tests run in
@@ -59,14 +66,8 @@ export async function startTestServer(overrides: TestServerOverrides = {}): Prom
 }
 
 async function startOnFreePorts(dataDir: string, overrides: TestServerOverrides): Promise<TestServer> {
-  const ports = {
-    smtps: await freePort(),
-    submission: await freePort(),
-    imaps: await freePort(),
-    pop3s: await freePort(),
-    https: await freePort(),
-    ldaps: await freePort(),
-  };
+  const [smtps, submission, imaps, pop3s, https, ldaps] = await distinctFreePorts(6);
+  const ports = { smtps: smtps!, submission: submission!, imaps: imaps!, pop3s: pop3s!, https: https!, ldaps: ldaps! };
   const config = configSchema.parse({
     hostname: 'localhost',
     dataDir,

@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { BIN } from './cli.ts';
-import { freePort } from './harness.ts';
+import { distinctFreePorts } from './harness.ts';
 
 export interface ServeProcess {
   child: ChildProcess;
@@ -13,7 +13,8 @@ export interface ServeProcess {
 }
 
 export async function freePorts(): Promise<ServeProcess['ports']> {
-  return { smtps: await freePort(), submission: await freePort(), imaps: await freePort(), pop3s: await freePort(), https: await freePort(), ldaps: await freePort() };
+  const [smtps, submission, imaps, pop3s, https, ldaps] = await distinctFreePorts(6);
+  return { smtps: smtps!, submission: submission!, imaps: imaps!, pop3s: pop3s!, https: https!, ldaps: ldaps! };
 }
 
 /** Starts the server and resolves once it has printed its listeners (or rejects with its output). */
