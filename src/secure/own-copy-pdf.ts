@@ -12,6 +12,8 @@ export interface OwnCopyOptions {
   language?: ViewerLanguage;
   /** When the copy was made: shown in every footer and stored as the PDF's CreationDate. */
   generatedAt?: Date;
+  /** Shown as the date when the message has no Date field (when the server received it). */
+  receivedAt?: Date;
 }
 
 /** Text fonts for one document: DejaVu Sans (covers Latin, Greek, Cyrillic) or pdfkit's Helvetica. */
@@ -147,7 +149,8 @@ export async function renderMessagePdfWith(
   ];
   const cc = addressText(parsed.cc);
   if (cc) headers.push([t.cc, cc]);
-  headers.push([t.date, dateText(parsed, language) ?? t.unknown], [t.subject, subject]);
+  const date = dateText(parsed, language) ?? (options.receivedAt ? formatDate(options.receivedAt, language, 'full') : t.unknown);
+  headers.push([t.date, date], [t.subject, subject]);
   doc.fontSize(10);
   for (const [label, value] of headers) {
     doc.font('bold').text(`${label}: `, { width, continued: true });

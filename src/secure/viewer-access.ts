@@ -235,7 +235,7 @@ export class ViewerAccessService implements ViewerAccess {
     // in slices, so copies are rendered one at a time rather than piling up memory side by side.
     const rendering = this.#pdfTurn.then(async () => {
       const { renderMessagePdf } = await import('./own-copy-pdf.ts');
-      return renderMessagePdf(raw, { language: languageOf(record) });
+      return renderMessagePdf(raw, { language: languageOf(record), receivedAt: record.createdAt });
     });
     this.#pdfTurn = rendering.catch(() => undefined);
     return { filename: `${name}.pdf`, contentType: 'application/pdf', content: await rendering };

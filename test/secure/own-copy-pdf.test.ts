@@ -281,6 +281,9 @@ describe('renderMessagePdf: built messages', () => {
       text,
     );
     assert.ok(text.includes('Alleen tekst.'));
+    // Without a Date field the Viewer passes when the message arrived.
+    const received = await pdfText(await renderMessagePdf(raw, { generatedAt: GENERATED_AT, receivedAt: GENERATED_AT }));
+    assert.ok(received.includes('Datum: dinsdag 4 maart 2025 om 11:15'), received.slice(0, 300));
     assert.equal((await pdfInfo(pdf)).Title, '(geen onderwerp)');
     const english = await pdfText(await renderMessagePdf(raw, { language: 'en', generatedAt: GENERATED_AT }));
     assert.ok(english.startsWith('(no subject) From: (unknown)'), english);
