@@ -7,14 +7,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it, mock } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser, type Download, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { LoopbackBrowser, downloadBytes } from '../helpers/browser.ts';
 import { startTestServer, type TestAccount, type TestServer } from '../helpers/harness.ts';
 import { connectImap, fetchSources, smtpTransport } from '../helpers/clients.ts';
 import { accessCodeIn, readMailOutbox, readSms, viewerLinkIn, type OutboxMail } from '../helpers/outbox.ts';
@@ -22,16 +23,13 @@ import { call, type RequestOptions } from '../helpers/https-api.ts';
 import { listCorpus, prepareForSubmission, readCorpusMessage } from '../helpers/corpus.ts';
 import type { PolicyPatch } from '../../src/policy/organisation-policy.ts';
 
-const STEP_TIMEOUT = 15_000;
 const CSRF = { 'x-zorgpost-viewer': '1' };
 const LETTER = 'Beste mevrouw Jansen,\n\nUw HbA1c is 48 mmol/mol. Wij bespreken dit bij het volgende consult.\n\nMet vriendelijke groet,\nDr. De Vries';
 
 let server: TestServer;
-let browser: Browser;
+let browser: LoopbackBrowser;
 let agent: Agent;
 const doctors: Record<string, TestAccount> = {};
-/** Requests the pages made to anywhere but the test server. */
-const foreignRequests: string[] = [];
 
 before(async () => {
   server = await startTestServer();
@@ -48,14 +46,14 @@ before(async () => {
     doctors[name] = await server.addMailbox(`dokter@${name}.huisarts-e2e.nl`, `Dr. De Vries (${name})`);
     await policies.update((await policies.organisation(`${name}.huisarts-e2e.nl`)).id, patch, { actor: 'test' });
   }
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', timeout: 60_000 });
+  browser = await LoopbackBrowser.launch();
 });
 
 after(async () => {
-  await browser?.close();
+  await browser?.closePages();
   agent?.destroy();
   await server?.close();
-  assert.deepEqual(foreignRequests, [], 'the Viewer contacted no one else');
+  await browser?.close('the Viewer');
 });
 
 // ── the doctor's side ───────────────────────────────────────────────────────────────────────────
@@ -122,25 +120,8 @@ async function lastCode(recipient: string, channel: 'sms' | 'email', mobile?: st
 
 // ── the recipient's side ────────────────────────────────────────────────────────────────────────
 
-async function newPage(): Promise<Page> {
-  const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'nl-NL', timezoneId: 'Europe/Amsterdam', acceptDownloads: true });
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') return route.continue();
-    foreignRequests.push(url.href);
-    return route.abort();
-  });
-  const page = await context.newPage();
-  page.setDefaultTimeout(STEP_TIMEOUT);
-  return page;
-}
-
+const newPage = () => browser.newPage({ acceptDownloads: true });
 const heading = (page: Page, text: string | RegExp) => page.getByRole('heading', { level: 1 }).filter({ hasText: text }).waitFor();
-
-async function downloadBytes(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer }> {
-  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
-  return { download, bytes: await readFile(await download.path()) };
-}
 
 /** Landing → code (from the outbox) → the message; returns the page showing it. */
 async function openInBrowser(url: string, recipient: string, channel: 'sms' | 'email', mobile?: string): Promise<Page> {

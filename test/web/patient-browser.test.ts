@@ -6,52 +6,27 @@
 // WCAG 2.1 AA rules. Only 127.0.0.1 is ever contacted: any other request fails the test.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { defaultPatientAssetsDir } from '../../src/web/patient/patient-routes.ts';
 import { connectImap, fetchSources } from '../helpers/clients.ts';
 import { startTestServer, type TestAccount, type TestServer } from '../helpers/harness.ts';
 import { accessCodeIn, readMailOutbox, readSms } from '../helpers/outbox.ts';
+import { LoopbackBrowser, assertNoHorizontalScroll, expectHeading, type PageGlobals } from '../helpers/browser.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-const STEP_TIMEOUT = 15_000;
 const PRACTICE = 'huisarts-patient.nl';
 /** A practice whose page speaks English by its policy (LanguageSetting). */
 const ENGLISH_PRACTICE = 'engelse-praktijk.nl';
-
-/** The browser globals the page callbacks use: this project compiles without the DOM library. */
-interface PageGlobals {
-  document: {
-    documentElement: { lang: string; scrollWidth: number; clientWidth: number };
-    activeElement: { tagName: string; textContent: string; getAttribute(name: string): string | null } | null;
-    cookie: string;
-  };
-  axe: { run(context: unknown, options: unknown): Promise<unknown> };
-  getComputedStyle(element: unknown): { outlineStyle: string };
-}
-
-interface AxeResults {
-  passes: unknown[];
-  violations: Array<{
-    id: string;
-    impact: string;
-    help: string;
-    nodes: Array<{ target: unknown[]; failureSummary?: string }>;
-  }>;
-}
 
 describe('Patient page in a browser', { timeout: 300_000 }, () => {
   let server: TestServer;
   let practice: TestAccount;
   let base: string;
-  let browser: Browser;
-  let axeSource: string;
-  const openContexts: BrowserContext[] = [];
-  /** Every request the pages tried to make to anywhere but the test server. */
-  const foreignRequests: string[] = [];
+  let browser: LoopbackBrowser;
+  const newPage = (options?: BrowserContextOptions) => browser.newPage(options);
+  const assertAxeClean = (page: Page, where: string) => browser.assertAxeClean(page, where);
 
   before(async () => {
     assert.ok(
@@ -72,52 +47,17 @@ describe('Patient page in a browser', { timeout: 300_000 }, () => {
       await policies.update(org.id, { patientChannel: { enabled: true, mailbox }, ...extra }, { actor: 'test' });
     }
     base = `https://127.0.0.1:${server.ports.https}`;
-    axeSource = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', timeout: 60_000 });
+    browser = await LoopbackBrowser.launch();
   });
 
   after(async () => {
     // The browser first: a connection it keeps open would hold the server's shutdown.
-    for (const context of openContexts) await context.close().catch(() => {});
-    await browser?.close();
+    await browser?.closePages();
     await server?.close();
-    assert.deepEqual(foreignRequests, [], 'the patient page contacted no one else');
+    await browser?.close('the patient page');
   });
 
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      locale: 'nl-NL',
-      timezoneId: 'Europe/Amsterdam',
-      ...options,
-    });
-    openContexts.push(context);
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      foreignRequests.push(url.href);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    page.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    return page;
-  }
-
   const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-
-  async function expectHeading(page: Page, text: string | RegExp): Promise<void> {
-    await h1(page).filter({ hasText: text }).waitFor();
-    // WCAG 2.4.3: a new step puts the focus on its heading.
-    await page.waitForFunction(
-      () => (globalThis as unknown as PageGlobals).document.activeElement?.tagName === 'H1',
-      undefined,
-      {
-        timeout: STEP_TIMEOUT,
-      },
-    );
-  }
-
   const lang = (page: Page) =>
     page.evaluate(() => (globalThis as unknown as PageGlobals).document.documentElement.lang);
 
@@ -147,35 +87,6 @@ describe('Patient page in a browser', { timeout: 300_000 }, () => {
     if (contact.mobile) await page.getByLabel('Uw mobiele nummer (niet verplicht)').fill(contact.mobile);
     await page.getByRole('button', { name: 'Code aanvragen' }).click();
     await expectHeading(page, 'Code invoeren');
-  }
-
-  async function assertNoHorizontalScroll(page: Page, where: string): Promise<void> {
-    const widths = await page.evaluate(() => {
-      const root = (globalThis as unknown as PageGlobals).document.documentElement;
-      return { scroll: root.scrollWidth, client: root.clientWidth };
-    });
-    assert.ok(
-      widths.scroll <= widths.client,
-      `${where}: page is ${widths.scroll}px wide in a ${widths.client}px window`,
-    );
-  }
-
-  async function assertAxeClean(page: Page, where: string): Promise<void> {
-    await page.addScriptTag({ content: axeSource });
-    const results = (await page.evaluate(async () =>
-      (globalThis as unknown as PageGlobals).axe.run((globalThis as unknown as PageGlobals).document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-        resultTypes: ['violations'],
-      }),
-    )) as AxeResults;
-    assert.ok(results.passes.length >= 10, `${where}: axe checked too little to mean anything`);
-    const violations = results.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`),
-    }));
-    assert.deepEqual(violations, [], `${where}: axe found WCAG 2.1 AA violations`);
   }
 
   it('proves an e-mail address, refuses a wrong code, and delivers the message with its attachment to the practice INBOX', async () => {

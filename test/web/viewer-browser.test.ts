@@ -5,18 +5,11 @@
 // 127.0.0.1 is ever contacted: any other request fails the test.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  chromium,
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  type Download,
-  type Page,
-} from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { pino } from 'pino';
 import type { SecureContextOptions } from 'node:tls';
 import { ensureLocalCertificates } from '../../src/tls/local-ca.ts';
@@ -25,10 +18,15 @@ import type { AdminServices } from '../../src/web/admin/plugin.ts';
 import { createWebServer } from '../../src/web/server.ts';
 import { defaultViewerAssetsDir } from '../../src/web/viewer/viewer-routes.ts';
 import { FakeViewerAccess, LAB_PDF, LINKS } from './viewer-fake-access.ts';
+import {
+  LoopbackBrowser,
+  assertNoHorizontalScroll,
+  downloadBytes,
+  expectHeading,
+  type PageGlobals,
+} from '../helpers/browser.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const ASSETS_DIR = defaultViewerAssetsDir();
-const STEP_TIMEOUT = 15_000;
 
 interface Viewer {
   base: string;
@@ -36,35 +34,12 @@ interface Viewer {
   close(): Promise<void>;
 }
 
-/** The browser globals the page callbacks use: this project compiles without the DOM library. */
-interface PageGlobals {
-  document: {
-    documentElement: { lang: string; scrollWidth: number; clientWidth: number };
-    activeElement: { tagName: string } | null;
-    cookie: string;
-  };
-  axe: { run(context: unknown, options: unknown): Promise<unknown> };
-  getComputedStyle(element: unknown): { whiteSpace: string; outlineStyle: string };
-}
-
-interface AxeResults {
-  passes: unknown[];
-  violations: Array<{
-    id: string;
-    impact: string;
-    help: string;
-    nodes: Array<{ target: unknown[]; failureSummary?: string }>;
-  }>;
-}
-
 describe('Viewer in a browser', { timeout: 240_000 }, () => {
   let tlsDir: string;
   let tls: SecureContextOptions;
-  let browser: Browser;
-  let axeSource: string;
-  const openContexts: BrowserContext[] = [];
-  /** Every request the pages tried to make to anywhere but the test server. */
-  const foreignRequests: string[] = [];
+  let browser: LoopbackBrowser;
+  const newPage = (options?: BrowserContextOptions) => browser.newPage(options);
+  const assertAxeClean = (page: Page, where: string) => browser.assertAxeClean(page, where);
 
   before(async () => {
     assert.ok(
@@ -73,15 +48,12 @@ describe('Viewer in a browser', { timeout: 240_000 }, () => {
     );
     tlsDir = await mkdtemp(join(tmpdir(), 'zorgpost-viewer-tls-'));
     tls = await loadTlsOptions(await ensureLocalCertificates(tlsDir, 'localhost'));
-    axeSource = await readFile(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', timeout: 60_000 });
+    browser = await LoopbackBrowser.launch();
   });
 
   after(async () => {
-    for (const context of openContexts) await context.close().catch(() => {});
-    await browser?.close();
     await rm(tlsDir, { recursive: true, force: true });
-    assert.deepEqual(foreignRequests, [], 'the Viewer contacted no one else');
+    await browser?.close('the Viewer');
   });
 
   /** A web server with the Viewer in front of a fresh fake, on a free loopback port. */
@@ -101,79 +73,13 @@ describe('Viewer in a browser', { timeout: 240_000 }, () => {
     const port = typeof address === 'object' && address ? address.port : 0;
     const close = async () => {
       // The browser's connections go first, so the server has none left to wait for.
-      for (const context of openContexts.splice(0)) await context.close().catch(() => {});
+      await browser.closePages();
       await app.close();
     };
     return { base: `https://127.0.0.1:${port}`, access, close };
   }
 
-  async function newPage(options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({
-      ignoreHTTPSErrors: true,
-      locale: 'nl-NL',
-      timezoneId: 'Europe/Amsterdam',
-      ...options,
-    });
-    openContexts.push(context);
-    await context.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
-      foreignRequests.push(url.href);
-      return route.abort();
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(STEP_TIMEOUT);
-    page.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    return page;
-  }
-
   const h1 = (page: Page) => page.getByRole('heading', { level: 1 });
-
-  async function expectHeading(page: Page, text: string): Promise<void> {
-    await h1(page).filter({ hasText: text }).waitFor();
-    // WCAG 2.4.3: a new step puts the focus on its heading.
-    await page.waitForFunction(
-      () => (globalThis as unknown as PageGlobals).document.activeElement?.tagName === 'H1',
-      undefined,
-      { timeout: STEP_TIMEOUT },
-    );
-  }
-
-  async function downloadBytes(page: Page, click: () => Promise<void>): Promise<{ download: Download; bytes: Buffer }> {
-    const [download] = await Promise.all([page.waitForEvent('download'), click()]);
-    const path = await download.path();
-    return { download, bytes: await readFile(path) };
-  }
-
-  async function assertNoHorizontalScroll(page: Page, where: string): Promise<void> {
-    const widths = await page.evaluate(() => {
-      const root = (globalThis as unknown as PageGlobals).document.documentElement;
-      return { scroll: root.scrollWidth, client: root.clientWidth };
-    });
-    assert.ok(
-      widths.scroll <= widths.client,
-      `${where}: page is ${widths.scroll}px wide in a ${widths.client}px window`,
-    );
-  }
-
-  async function assertAxeClean(page: Page, where: string): Promise<void> {
-    await page.addScriptTag({ content: axeSource });
-    const results = await page.evaluate(async () => {
-      const page = globalThis as unknown as PageGlobals;
-      return page.axe.run(page.document, {
-        runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-        resultTypes: ['violations'],
-      });
-    });
-    assert.ok((results as AxeResults).passes.length >= 10, `${where}: axe checked too little to mean anything`);
-    const violations = (results as AxeResults).violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary ?? ''}`),
-    }));
-    assert.deepEqual(violations, [], `${where}: axe found WCAG 2.1 AA violations`);
-  }
 
   it('walks from the landing through the code to the message, downloads, a reply and sign-out', async () => {
     const viewer = await startViewer();

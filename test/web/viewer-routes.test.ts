@@ -14,29 +14,13 @@ import type { AdminServices } from '../../src/web/admin/plugin.ts';
 import { createWebServer } from '../../src/web/server.ts';
 import { contentDisposition } from '../../src/web/viewer/downloads.ts';
 import type { ErrorJson, LandingJson, MessageJson } from '../../src/web/viewer/wire.ts';
+import { multipart, type Part } from '../helpers/multipart.ts';
 import { FakeViewerAccess, HOSTILE_NAME, LAB_PDF, LINKS } from './viewer-fake-access.ts';
 
 const PAGE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const MB = 1024 * 1024;
 const CSRF = { 'x-zorgpost-viewer': '1' };
-
-type Part = { name: string; value: string } | { name: string; filename: string; type: string; content: Buffer };
-
-/** A multipart/form-data body as a browser builds it (RFC 7578). */
-function multipart(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = '----zorgpostTestBoundary7MA4YWxkTrZu0gW';
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const head =
-      'value' in part
-        ? `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"\r\n\r\n`
-        : `--${boundary}\r\nContent-Disposition: form-data; name="${part.name}"; filename="${part.filename}"\r\nContent-Type: ${part.type}\r\n\r\n`;
-    chunks.push(Buffer.from(head), 'value' in part ? Buffer.from(part.value) : part.content, Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 function json<T>(response: LightMyRequestResponse): T {
   return JSON.parse(response.body) as T;
