@@ -173,3 +173,28 @@ export function AttachmentPicker({ files, limits, labels, size, onChange, onRefu
     </>
   );
 }
+
+/** The bar above every step: whose page this is, the language switch, and sign-out once signed in. */
+export function TopBar({
+  brand,
+  switcher,
+  signOut,
+}: {
+  brand: string;
+  switcher: ReactNode;
+  signOut: { label: string; onClick: () => void } | null;
+}) {
+  return (
+    <header className="top">
+      <div className="top-inner">
+        <p className="brand">{brand}</p>
+        {switcher}
+        {signOut && (
+          <button type="button" className="secondary sign-out" onClick={signOut.onClick}>
+            {signOut.label}
+          </button>
+        )}
+      </div>
+    </header>
+  );
+}

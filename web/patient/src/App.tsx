@@ -4,6 +4,7 @@
 // draft live here, so going back a step or re-verifying after an expired session loses nothing.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CodeSentJson, MessageSentJson, PatientPageJson } from '../../../src/web/patient/wire.ts';
+import { TopBar } from '../../shared/components.tsx';
 import { isLanguage, type Language } from '../../shared/language.ts';
 import { ApiFailure, DOMAIN_IS_WELL_FORMED, api } from './api.ts';
 import { LanguageSwitcher, TextsContext } from './components.tsx';
@@ -177,17 +178,11 @@ export function App() {
   const signedIn = step.kind === 'message' || step.kind === 'sent';
   return (
     <TextsContext.Provider value={texts}>
-      <header className="top">
-        <div className="top-inner">
-          <p className="brand">{organisation || t.appTitle}</p>
-          <LanguageSwitcher onChange={chooseLanguage} />
-          {signedIn && (
-            <button type="button" className="secondary sign-out" onClick={signOut}>
-              {t.signOut}
-            </button>
-          )}
-        </div>
-      </header>
+      <TopBar
+        brand={organisation || t.appTitle}
+        switcher={<LanguageSwitcher onChange={chooseLanguage} />}
+        signOut={signedIn ? { label: t.signOut, onClick: signOut } : null}
+      />
       <main className="page" key={step.kind}>
         {step.kind === 'loading' && (
           <p role="status" className="muted">

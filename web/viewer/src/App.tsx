@@ -5,6 +5,7 @@
 // back to the message.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CodeSentJson, LandingJson, MessageJson, ReplySentJson } from '../../../src/web/viewer/wire.ts';
+import { TopBar } from '../../shared/components.tsx';
 import { ApiFailure, LINK_IS_WELL_FORMED, api } from './api.ts';
 import { LanguageSwitcher, TextsContext } from './components.tsx';
 import { isLanguage, textsFor, type Language } from './i18n.ts';
@@ -149,17 +150,11 @@ export function App() {
 
   return (
     <TextsContext.Provider value={texts}>
-      <header className="top">
-        <div className="top-inner">
-          <p className="brand">{landing?.organisation || t.appTitle}</p>
-          <LanguageSwitcher onChange={chooseLanguage} />
-          {step.kind === 'message' && (
-            <button type="button" className="secondary sign-out" onClick={signOut}>
-              {t.signOut}
-            </button>
-          )}
-        </div>
-      </header>
+      <TopBar
+        brand={landing?.organisation || t.appTitle}
+        switcher={<LanguageSwitcher onChange={chooseLanguage} />}
+        signOut={step.kind === 'message' ? { label: t.signOut, onClick: signOut } : null}
+      />
       <main className="page" key={step.kind}>
         {step.kind === 'loading' && (
           <p role="status" className="muted">
