@@ -29,7 +29,9 @@ import { createWebServer } from './web/server.ts';
 import { defaultViewerAssetsDir } from './web/viewer/viewer-routes.ts';
 import { defaultPatientAssetsDir } from './web/patient/patient-routes.ts';
 import { PolicyService } from './policy/policy-service.ts';
-import { MailOutbox } from './mail/outbound.ts';
+import { MailOutbox } from './mail/mail-outbox.ts';
+import { OutboundQueue } from './mail/outbound-queue.ts';
+import { DurableWriter } from './store/durable-writer.ts';
 import { ContentSealer, loadOrCreateMasterKey } from './secure/content-sealing.ts';
 import { createSmsGateway } from './secure/sms/create-sms-gateway.ts';
 import { ViewerMessageService } from './secure/viewer-messages.ts';
@@ -55,8 +57,9 @@ export interface Services {
   /** Community or external, for every recipient (SPEC R12): routing, webmail and the add-in ask it. */
   classifier: RecipientClassifier;
   policies: PolicyService;
-  /** Mail leaving the platform (development: .eml files in <dataDir>/outbox/mail). */
-  outbound: MailOutbox;
+  /** Mail leaving the platform: queued in the store, then (in `serve`) handed to the transport
+   * (development: .eml files in <dataDir>/outbox/mail). */
+  outbound: OutboundQueue;
   sms: SmsGateway;
   /** Creating Viewer messages and the sender's status/revoke (SPEC R15). */
   viewerMessages: ViewerMessageService;
@@ -81,14 +84,16 @@ function databaseFile(config: Config): string {
 export async function openServices(config: Config, logger: Logger): Promise<Services> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const store = await openSqliteStore(databaseFile(config));
-  const blobs = new FileBlobStore(join(config.dataDir, 'blobs'));
+  // Whole-file durable writes (message blobs, the outbox) on writer threads.
+  const writer = new DurableWriter();
+  const blobs = new FileBlobStore(join(config.dataDir, 'blobs'), writer);
   const audit = new AuditLog(store, logger);
   const mail = new StoreMailService({ store, blobs, logger, maxMessageBytes: config.limits.maxMessageBytes });
   const directory = new DirectoryService(store, audit, { baseDn: config.ldap.baseDn, cacheEntries: config.ldap.cacheEntries });
   const classifier = new RecipientClassifier(store);
   const policies = new PolicyService(store);
   const submission = new SubmissionService({ mail, audit, hostname: config.hostname });
-  const outbound = new MailOutbox(join(config.dataDir, 'outbox', 'mail'));
+  const outbound = new OutboundQueue(store, new MailOutbox(join(config.dataDir, 'outbox', 'mail'), writer), logger.child({ component: 'outbound' }));
   const sms = createSmsGateway(config.sms, config.dataDir, { logger: logger.child({ component: 'sms' }) });
   const sealer = new ContentSealer(await loadOrCreateMasterKey(config.secure.masterKeyFile ?? join(config.dataDir, 'keys', 'master.key')));
   const viewerContext = {
@@ -147,7 +152,10 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
       maxMessageBytes: config.limits.maxMessageBytes,
     }),
     patientChannel: new PatientChannelService({ ...viewerContext, hostname: config.hostname }),
-    close: () => store.close(),
+    close: async () => {
+      await store.close();
+      await writer.close();
+    },
   };
 }
 
@@ -204,11 +212,13 @@ export async function startServer(config: Config, logger: Logger): Promise<Runni
     const services = await openServices(config, logger);
     cleanups.push(() => services.close());
     const { tls, caFile, created } = await tlsSetup(config);
-    await services.blobs.removeUnfinished();
     await services.domainBooks.ensureDefaultBooks();
     await services.directory.reconcile();
     services.store.watchForeignChanges();
     cleanups.push(startViewerExpiry(services));
+    // Servers stop first (cleanups run in reverse), then the queue finishes its batch.
+    services.outbound.start();
+    cleanups.push(() => services.outbound.stop());
     if (config.sms.gateway === 'outbox' && !['localhost', '127.0.0.1', '::1'].includes(config.hostname)) {
       logger.warn('SMS access codes are written to the development outbox, not sent: configure sms.gateway for production');
     }

@@ -67,18 +67,36 @@ export class ViewerMessageService {
     this.#ctx = ctx;
   }
 
-  /** Stores the encrypted messages, then notifies each recipient. Resolves when all is durable.
-   * `alsoRecord` (the caller's record of the whole send) commits with the last notification. */
+  /** Stores the encrypted messages and queues each recipient's notification; resolves when all is
+   * durable. `alsoRecord` (the caller's record of the whole send) commits in the same transaction. */
   async create(send: NewViewerSend, alsoRecord: AuditEntry[] = []): Promise<ViewerMessageRecord[]> {
     const now = new Date();
     const expiresAt = new Date(now.getTime() + send.retentionDays * DAY);
     const sealedSubject = this.#ctx.sealer.sealText(send.subject);
-    const prepared: Array<{ link: string; recipient: ViewerRecipient; blobId: string; wrappedKey: string }> = [];
+    const prepared: Array<{ link: string; recipient: ViewerRecipient; blobId: string; wrappedKey: string; notification: Buffer }> = [];
     try {
       for (const recipient of send.recipients) {
         const { wrappedKey, sealed } = this.#ctx.sealer.seal(send.raw);
-        const blob = await this.#ctx.blobs.write(once(sealed));
-        prepared.push({ link: randomBytes(16).toString('base64url'), recipient, blobId: blob.id, wrappedKey });
+        const link = randomBytes(16).toString('base64url');
+        // The notification is composed while the content is being written.
+        const writing = this.#ctx.blobs.write(once(sealed));
+        const [blob, notification] = await Promise.all([
+          writing,
+          composeNotification({
+            language: send.language,
+            organisation: { name: send.organisation.name, domain: send.organisation.domain },
+            senderName: send.sender.displayName,
+            recipient: recipient.address,
+            link: viewerLink(this.#ctx.publicUrl, link),
+            expiresAt,
+            channel: recipient.channel,
+          }),
+        ]).catch(async (error: unknown) => {
+          const written = await writing.catch(() => null);
+          if (written) await this.#ctx.blobs.delete(written.id).catch(() => undefined);
+          throw error;
+        });
+        prepared.push({ link, recipient, blobId: blob.id, wrappedKey, notification });
       }
       const records = await this.#ctx.store.viewer.insert(
         prepared.map((p) => ({
@@ -97,49 +115,36 @@ export class ViewerMessageService {
           size: send.raw.length,
           createdAt: now,
           expiresAt,
+          notification: { kind: 'viewer-notification', mailFrom: noReplyAddress(send.organisation.domain), recipients: [p.recipient.address], raw: p.notification },
         })),
-        (created) =>
-          created.map((record) => ({
-            actor: send.sender.address,
-            action: 'secure.viewer.create',
-            mailboxId: send.sender.id,
-            remoteAddress: send.remoteAddress,
-            detail: { viewerMessageId: record.id, submissionId: send.submissionId, recipient: record.recipient, channel: record.channel, via: send.via, expiresAt: expiresAt.toISOString() },
-          })),
+        (created) => [
+          ...created.flatMap(({ record, notificationId }) => [
+            {
+              actor: send.sender.address,
+              action: 'secure.viewer.create',
+              mailboxId: send.sender.id,
+              remoteAddress: send.remoteAddress,
+              detail: { viewerMessageId: record.id, submissionId: send.submissionId, recipient: record.recipient, channel: record.channel, via: send.via, expiresAt: expiresAt.toISOString() },
+            },
+            {
+              actor: send.sender.address,
+              action: 'secure.viewer.notify',
+              mailboxId: send.sender.id,
+              detail: { viewerMessageId: record.id, recipient: record.recipient, outboundId: String(notificationId) },
+            },
+          ]),
+          ...alsoRecord,
+        ],
       );
-      for (const [i, record] of records.entries()) {
-        await this.#notify(send, record, prepared[i]!.link, i === records.length - 1 ? alsoRecord : []);
-      }
+      this.#ctx.outbound.wake();
       return records;
     } catch (error) {
-      // Nothing was promised yet: drop the content written so far.
+      // Nothing was promised yet: unless the transaction committed after all (a failed sync after
+      // COMMIT), the content written so far goes.
       const stored = await Promise.all(prepared.map((p) => this.#ctx.store.viewer.find({ linkHash: this.#ctx.sealer.hashSecret('link', p.link) })));
       if (stored.every((r) => r === null)) await Promise.all(prepared.map((p) => this.#ctx.blobs.delete(p.blobId).catch(() => undefined)));
       throw error;
     }
-  }
-
-  async #notify(send: NewViewerSend, record: ViewerMessageRecord, link: string, alsoRecord: AuditEntry[]): Promise<void> {
-    const raw = await composeNotification({
-      language: send.language,
-      organisation: { name: send.organisation.name, domain: send.organisation.domain },
-      senderName: send.sender.displayName,
-      recipient: record.recipient,
-      link: viewerLink(this.#ctx.publicUrl, link),
-      expiresAt: record.expiresAt,
-      channel: record.channel,
-    });
-    const queued = await this.#ctx.outbound.send(
-      { mailFrom: noReplyAddress(send.organisation.domain), recipients: [record.recipient], kind: 'viewer-notification' },
-      raw,
-    );
-    const notified: AuditEntry = {
-      actor: send.sender.address,
-      action: 'secure.viewer.notify',
-      mailboxId: send.sender.id,
-      detail: { viewerMessageId: record.id, recipient: record.recipient, outboundId: queued.id },
-    };
-    await this.#ctx.store.viewer.mark(record.id, 'notifiedAt', new Date(), [notified, ...alsoRecord]);
   }
 
   async list(sender: Mailbox, options: { limit?: number; beforeId?: number } = {}): Promise<ViewerStatus[]> {

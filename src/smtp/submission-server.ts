@@ -79,7 +79,7 @@ function serverOptions(options: SubmissionServerOptions): SMTPServerOptions {
     authMethods: ['PLAIN', 'LOGIN'],
     // RFC 8314 §3: no authentication over a connection that is not (yet) encrypted.
     allowInsecureAuth: false,
-    // Delivery status notifications and REQUIRETLS need the outbound queue, which is not here yet.
+    // Delivery status notifications and REQUIRETLS need delivery to the internet, which is not here yet.
     hideDSN: true,
     // RFC 2034: enhanced status codes in every reply (SPEC R7).
     hideENHANCEDSTATUSCODES: false,

@@ -1,11 +1,15 @@
 // Message bytes live apart from the database, in a blob store. Encryption at rest (a later layer)
-// wraps this interface; the file implementation below is the embedded default.
+// wraps this interface; the file implementation below is the embedded default. A blob is written
+// straight to its final name (no temporary name and rename: that would cost a second journal
+// commit per message); nothing refers to it until the caller commits its id, and a failed write
+// removes it.
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { UserError } from '../errors.ts';
 import { syncDirectory } from './durable-file.ts';
+import type { DurableWriter } from './durable-writer.ts';
 
 export interface ByteRange {
   start: number;
@@ -25,9 +29,11 @@ export interface BlobStore {
 export class FileBlobStore implements BlobStore {
   readonly #root: string;
   readonly #knownDirs = new Set<string>();
+  readonly #writer: DurableWriter;
 
-  constructor(root: string) {
+  constructor(root: string, writer: DurableWriter) {
     this.#root = root;
+    this.#writer = writer;
   }
 
   #path(id: string): string {
@@ -43,30 +49,66 @@ export class FileBlobStore implements BlobStore {
 
   async write(source: AsyncIterable<Buffer>, options: { maxBytes?: number } = {}) {
     const id = randomBytes(16).toString('hex');
-    const tmpDir = join(this.#root, 'tmp');
-    await this.#ensureDir(tmpDir);
-    const tmp = join(tmpDir, `${id}.part`);
-    const file = await open(tmp, 'wx', 0o600);
+    const path = this.#path(id);
+    const dir = dirname(path);
+    const chunks = source[Symbol.asyncIterator]();
+    const head: Buffer[] = [];
     let size = 0;
-    try {
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (options.maxBytes !== undefined && size > options.maxBytes) {
-          throw new UserError('TOOBIG', `Message exceeds the size limit of ${options.maxBytes} bytes`);
-        }
-        await file.write(chunk);
+    const count = async (chunk: Buffer) => {
+      size += chunk.length;
+      if (options.maxBytes !== undefined && size > options.maxBytes) {
+        await chunks.return?.();
+        throw new UserError('TOOBIG', `Message exceeds the size limit of ${options.maxBytes} bytes`);
       }
+    };
+    // Most messages fit in memory: gathered, they are written in one round trip to a writer thread.
+    while (size < WHOLE_WRITE_BYTES) {
+      const next = await chunks.next();
+      if (next.done) {
+        await this.#writer.write(path, head, { makeDirectory: !this.#knownDirs.has(dir) });
+        this.#knownDirs.add(dir);
+        return { id, size };
+      }
+      await count(next.value);
+      head.push(next.value);
+    }
+    // A large one streams to the file, written in batches as the chunks arrive.
+    await this.#ensureDir(dir);
+    const file = await open(path, 'wx', 0o600);
+    let pending = head;
+    let pendingBytes = size;
+    const flush = async () => {
+      let buffers = pending;
+      let remaining = pendingBytes;
+      pending = [];
+      pendingBytes = 0;
+      // A regular file takes the whole write at once, but a short write is not lost either.
+      while (remaining > 0) {
+        const { bytesWritten } = await file.writev(buffers);
+        remaining -= bytesWritten;
+        if (remaining > 0) {
+          const all = Buffer.concat(buffers);
+          buffers = [all.subarray(all.length - remaining)];
+        }
+      }
+    };
+    try {
+      await flush();
+      for await (const chunk of { [Symbol.asyncIterator]: () => chunks }) {
+        await count(chunk);
+        pending.push(chunk);
+        pendingBytes += chunk.length;
+        if (pendingBytes >= WHOLE_WRITE_BYTES) await flush();
+      }
+      await flush();
       await file.sync();
     } catch (error) {
       await file.close().catch(() => {});
-      await rm(tmp, { force: true });
+      await rm(path, { force: true });
       throw error;
     }
     await file.close();
-    const path = this.#path(id);
-    await this.#ensureDir(dirname(path));
-    await rename(tmp, path);
-    await syncDirectory(dirname(path));
+    await syncDirectory(dir);
     return { id, size };
   }
 
@@ -101,23 +143,7 @@ export class FileBlobStore implements BlobStore {
   async delete(id: string): Promise<void> {
     await rm(this.#path(id), { force: true });
   }
-
-  /** Removes what writes cut short by a crash left behind. Only files older than a few minutes go:
-   * another process (the CLI) may be writing right now. */
-  async removeUnfinished(): Promise<number> {
-    const tmpDir = join(this.#root, 'tmp');
-    const cutoff = Date.now() - UNFINISHED_AGE_MS;
-    let removed = 0;
-    for (const name of await readdir(tmpDir).catch(() => [] as string[])) {
-      const path = join(tmpDir, name);
-      const info = await stat(path).catch(() => null);
-      if (info && info.mtimeMs < cutoff) {
-        await rm(path, { force: true });
-        removed++;
-      }
-    }
-    return removed;
-  }
 }
 
-const UNFINISHED_AGE_MS = 10 * 60 * 1000;
+/** Messages up to this size are written whole; larger ones stream, in writes of this size. */
+const WHOLE_WRITE_BYTES = 1024 * 1024;

@@ -16,12 +16,14 @@ const PRUNE_EVERY_MS = 60_000;
 export class SqliteStore extends SqlStore {
   readonly #sqlite: Database.Database;
   readonly #closeHotReads: () => void;
+  readonly #wal: WalSync;
   #timer: NodeJS.Timeout | null = null;
 
   constructor(sqlite: Database.Database, db: Kysely<Schema>, hot: ReturnType<typeof openSqliteHotReads>, wal: WalSync) {
     super(db, hot, () => wal.sync());
     this.#sqlite = sqlite;
     this.#closeHotReads = hot.close;
+    this.#wal = wal;
   }
 
   /** Starts watching for changes other processes commit (the server does; one-shot CLI runs don't). */
@@ -49,6 +51,7 @@ export class SqliteStore extends SqlStore {
     if (this.#timer) clearInterval(this.#timer);
     this.#closeHotReads();
     await super.close();
+    await this.#wal.close();
   }
 
   #dataVersion(): number {

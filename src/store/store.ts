@@ -16,6 +16,7 @@ export interface Store {
   readonly policies: PolicyRepository;
   readonly viewer: ViewerRepository;
   readonly patientChannel: PatientChannelRepository;
+  readonly outbound: OutboundQueueRepository;
   /** Committed changes from this process and, within a second, from other processes on the store. */
   onChange(listener: (event: ChangeEvent) => void): () => void;
   close(): Promise<void>;
@@ -290,8 +291,12 @@ export interface ViewerCodeRecord {
 }
 
 export interface ViewerRepository {
-  /** Inserts the Viewer messages of one submission and their audit records in one transaction. */
-  insert(messages: NewViewerMessage[], audit: (records: ViewerMessageRecord[]) => AuditEntry[]): Promise<ViewerMessageRecord[]>;
+  /** Inserts the Viewer messages of one submission, queues each one's notification (marking it
+   * notified) and appends the audit records, in one transaction. */
+  insert(
+    messages: Array<NewViewerMessage & { notification: NewOutboundMail }>,
+    audit: (created: Array<{ record: ViewerMessageRecord; notificationId: number }>) => AuditEntry[],
+  ): Promise<ViewerMessageRecord[]>;
   find(by: { id: number } | { linkHash: string }): Promise<ViewerMessageRecord | null>;
   /** Newest first, `beforeId` pages backwards. */
   listBySender(senderMailboxId: number, options: { beforeId?: number; limit: number }): Promise<ViewerMessageRecord[]>;
@@ -348,4 +353,37 @@ export interface PatientChannelRepository {
   /** Remembers a verified contact of an organisation (the practice's answers go via the Viewer). */
   rememberContact(orgId: number, address: string, mobile: string | null, at: Date): Promise<void>;
   findContact(orgId: number, address: string): Promise<{ address: string; mobile: string | null; verifiedAt: Date } | null>;
+}
+
+// ── Mail leaving the platform ──────────────────────────────────────────────────────────────────
+
+export type OutboundKind = 'ordinary' | 'community-partner' | 'viewer-notification' | 'viewer-code' | 'patient-code';
+
+export interface NewOutboundMail {
+  kind: OutboundKind;
+  mailFrom: string;
+  recipients: string[];
+  raw: Buffer;
+}
+
+export interface QueuedMail extends NewOutboundMail {
+  id: number;
+  queuedAt: Date;
+  nextAttemptAt: Date;
+  attempts: number;
+  lastError: string | null;
+}
+
+export interface OutboundQueueRepository {
+  /** Queues one message with the audit records of the step, in one transaction. */
+  enqueue(mail: NewOutboundMail, audit?: AuditEntry[]): Promise<QueuedMail>;
+  /** Messages whose next attempt is due, oldest first. */
+  due(now: Date, limit: number): Promise<QueuedMail[]>;
+  /** The earliest next attempt of any queued message, or null when the queue is empty. */
+  nextAttemptAt(): Promise<Date | null>;
+  /** Removes messages a transport has taken. */
+  remove(ids: readonly number[]): Promise<void>;
+  /** Counts a failed attempt and sets when to try again. */
+  deferred(id: number, nextAttemptAt: Date, error: string): Promise<void>;
+  list(limit: number): Promise<QueuedMail[]>;
 }

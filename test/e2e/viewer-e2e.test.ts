@@ -64,24 +64,24 @@ interface Sent {
 }
 
 async function send(doctor: TestAccount, to: string, subject: string, attachments: Array<{ filename: string; content: Buffer }> = []): Promise<Sent> {
-  const before = (await readMailOutbox(server.dataDir)).length;
+  const before = (await readMailOutbox(server)).length;
   const transport = smtpTransport(server, { user: doctor.klantnummer, pass: doctor.key });
   try {
     const info = await transport.sendMail({ from: { name: 'Dr. De Vries', address: doctor.address }, to, subject, text: LETTER, attachments });
-    return { response: info.response, outbox: (await readMailOutbox(server.dataDir)).slice(before) };
+    return { response: info.response, outbox: (await readMailOutbox(server)).slice(before) };
   } finally {
     transport.close();
   }
 }
 
 async function refusal(doctor: TestAccount, to: string, subject: string): Promise<string> {
-  const before = (await readMailOutbox(server.dataDir)).length;
+  const before = (await readMailOutbox(server)).length;
   const error = await send(doctor, to, subject).then(
     () => assert.fail('the message was accepted'),
     (e: { responseCode?: number; response?: string }) => e,
   );
   assert.equal(error.responseCode, 550, String(error.response));
-  assert.equal((await readMailOutbox(server.dataDir)).length, before, 'nothing left the server');
+  assert.equal((await readMailOutbox(server)).length, before, 'nothing left the server');
   return String(error.response);
 }
 
@@ -113,7 +113,7 @@ async function lastCode(recipient: string, channel: 'sms' | 'email', mobile?: st
     assert.ok(sms.length > 0, `an SMS to ${mobile}`);
     return accessCodeIn(sms[0]!.text);
   }
-  const mails = (await readMailOutbox(server.dataDir)).filter((m) => m.kind === 'viewer-code' && m.recipients.includes(recipient));
+  const mails = (await readMailOutbox(server)).filter((m) => m.kind === 'viewer-code' && m.recipients.includes(recipient));
   assert.ok(mails.length > 0, `a code e-mail to ${recipient}`);
   return accessCodeIn((await simpleParser(mails.at(-1)!.raw)).text ?? '');
 }
@@ -369,11 +369,11 @@ describe('corpus messages through the Viewer', { timeout: 300_000 }, () => {
       for (const [index, entry] of entries.entries()) {
         const prepared = prepareForSubmission(await readCorpusMessage(entry), doctor.address);
         const patient = `corpus${index}@gmail.com`;
-        const before = (await readMailOutbox(server.dataDir)).length;
+        const before = (await readMailOutbox(server)).length;
         // The add-in and webmail ask for the Viewer with a header, which the server removes.
         const raw = Buffer.concat([Buffer.from('X-Zorgpost-Secure: viewer\r\n'), prepared]);
         await transport.sendMail({ envelope: { from: doctor.address, to: [patient] }, raw });
-        const { link } = await notificationOf({ response: '', outbox: (await readMailOutbox(server.dataDir)).slice(before) }, doctor, patient);
+        const { link } = await notificationOf({ response: '', outbox: (await readMailOutbox(server)).slice(before) }, doctor, patient);
         const cookie = await sessionCookie(link, patient);
         const copy = await viewerApi(link, 'GET', '/copy.eml', { headers: { cookie } });
         assert.equal(copy.status, 200);

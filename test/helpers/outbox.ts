@@ -1,8 +1,10 @@
 // Reading what the server "sent" to the outside world in development mode: .eml files with their
-// JSON envelopes in <dataDir>/outbox/mail, and SMS as JSON in <dataDir>/outbox/sms.
+// JSON envelopes in <dataDir>/outbox/mail, and SMS as JSON in <dataDir>/outbox/sms. Mail reaches the
+// outbox through the outbound queue, a moment after the step that queued it.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readSmsOutbox, type OutboxSms } from '../../src/secure/sms/outbox-gateway.ts';
+import type { RunningServer } from '../../src/main.ts';
 
 export interface OutboxMail {
   id: string;
@@ -12,7 +14,13 @@ export interface OutboxMail {
   raw: Buffer;
 }
 
-export async function readMailOutbox(dataDir: string): Promise<OutboxMail[]> {
+/** The outbox of a server in this process, once its queue has handed on everything due. */
+export async function readMailOutbox(server: { dataDir: string; server: RunningServer }): Promise<OutboxMail[]> {
+  await server.server.services.outbound.idle();
+  return readOutboxFiles(server.dataDir);
+}
+
+export async function readOutboxFiles(dataDir: string): Promise<OutboxMail[]> {
   const dir = join(dataDir, 'outbox', 'mail');
   let names: string[];
   try {

@@ -28,8 +28,10 @@ async function inboxMessages(): Promise<number> {
   return (await mail.getFolder(account.mailboxId, 'INBOX'))!.messages;
 }
 
-async function tmpFiles(): Promise<string[]> {
-  return readdir(join(server.dataDir, 'blobs', 'tmp')).catch(() => []);
+/** Every blob file in the store: a failed APPEND must leave none behind. */
+async function blobFiles(): Promise<string[]> {
+  const names = await readdir(join(server.dataDir, 'blobs'), { recursive: true }).catch(() => [] as string[]);
+  return names.filter((name) => /[0-9a-f]{32}$/.test(name)).sort();
 }
 
 test('a 5 MB synchronising literal is streamed into the store byte for byte', async () => {
@@ -52,19 +54,20 @@ test('a 5 MB synchronising literal is streamed into the store byte for byte', as
 
 test('a disconnect mid-literal and a lying literal store nothing', async () => {
   const before = await inboxMessages();
+  const blobsBefore = await blobFiles();
   const c = await login();
   c.write(Buffer.concat([Buffer.from('b APPEND INBOX {1000000+}\r\nSubject: half\r\n\r\n'), Buffer.alloc(300_000, 0x41)]));
   await new Promise((r) => setTimeout(r, 200));
   c.close();
   await new Promise((r) => setTimeout(r, 300));
   assert.equal(await inboxMessages(), before);
-  assert.deepEqual(await tmpFiles(), []);
+  assert.deepEqual(await blobFiles(), blobsBefore);
 
   const d = await login();
   d.write('c APPEND INBOX {5+}\r\nHello, this is longer than five bytes\r\n');
   assert.equal((await d.until('c')).tagged, 'c BAD Unexpected characters after the message literal');
   assert.equal(await inboxMessages(), before);
-  assert.deepEqual(await tmpFiles(), []);
+  assert.deepEqual(await blobFiles(), blobsBefore);
   assert.equal((await d.command('e', 'NOOP')).tagged, 'e OK NOOP completed');
   d.close();
 });

@@ -27,7 +27,7 @@ before(async () => {
 after(() => server?.close());
 
 async function lastCode(to: string): Promise<string> {
-  const mail = (await readMailOutbox(server.dataDir)).filter((m) => m.kind === 'patient-code' && m.recipients.includes(to)).at(-1)!;
+  const mail = (await readMailOutbox(server)).filter((m) => m.kind === 'patient-code' && m.recipients.includes(to)).at(-1)!;
   return accessCodeIn((await simpleParser(mail.raw)).text ?? '');
 }
 

@@ -52,7 +52,7 @@ async function refused(promise: Promise<unknown>): Promise<string> {
 }
 
 async function newOutbox(since: number) {
-  return (await readMailOutbox(server.dataDir)).slice(since);
+  return (await readMailOutbox(server)).slice(since);
 }
 
 async function viewerAudit(): Promise<Array<{ recipient: string; channel: string; via: string }>> {
@@ -61,7 +61,7 @@ async function viewerAudit(): Promise<Array<{ recipient: string; channel: string
 }
 
 test('06-controle: [veilig] sends a Viewer message with an e-mail code, [veilig 06…] with an SMS code; the notification has no medical content', async () => {
-  const start = (await readMailOutbox(server.dataDir)).length;
+  const start = (await readMailOutbox(server)).length;
   const info = await send(senders.controle!, 'patient@gmail.com', '[veilig] Uitslag bloedonderzoek');
   assert.match(info.response, /^250 .*1 via the secure Viewer/);
   const mails = await newOutbox(start);
@@ -81,7 +81,7 @@ test('06-controle: [veilig] sends a Viewer message with an e-mail code, [veilig 
 });
 
 test('06-controle: external mail without a trigger is refused with the trigger syntax, and nothing goes anywhere', async () => {
-  const start = (await readMailOutbox(server.dataDir)).length;
+  const start = (await readMailOutbox(server)).length;
   const text = await refused(send(senders.controle!, ['patient@gmail.com', colleague.address], 'Uitslag'));
   assert.match(text, /outside the healthcare community/);
   assert.match(text, /\[veilig\] or \[secure\]/);
@@ -113,7 +113,7 @@ test('viewer: e-mail code by default, SMS (also a foreign mobile) when the trigg
 
 test('standaard: no Viewer; external mail goes out as ordinary e-mail and is audit-logged', async () => {
   assert.match(await refused(send(senders.standaard!, 'patient@gmail.com', '[veilig] Uitslag')), /install type \(standaard\) does not include secure sending/);
-  const start = (await readMailOutbox(server.dataDir)).length;
+  const start = (await readMailOutbox(server)).length;
   const info = await send(senders.standaard!, 'patient@gmail.com', 'Afspraak');
   assert.match(info.response, /1 as ordinary e-mail/);
   const [mail] = await newOutbox(start);
@@ -156,7 +156,7 @@ test('a domain-book partner is community: it goes out as mail to the partner, no
   await domainBooks.addDomains('ZorgMail', ['partner-ziekenhuis.nl'], { actor: 'test' });
   const org = await policies.organisation('controle.praktijk.nl');
   await domainBooks.assign(org.domain, 'ZorgMail', { actor: 'test' });
-  const start = (await readMailOutbox(server.dataDir)).length;
+  const start = (await readMailOutbox(server)).length;
   await send(senders.controle!, 'arts@partner-ziekenhuis.nl', 'Overdracht');
   const [mail] = await newOutbox(start);
   assert.equal(mail!.kind, 'community-partner');
@@ -164,7 +164,7 @@ test('a domain-book partner is community: it goes out as mail to the partner, no
 });
 
 test('the request headers (webmail, add-in) ask for secure sending and give numbers; they never leave the server', async () => {
-  const start = (await readMailOutbox(server.dataDir)).length;
+  const start = (await readMailOutbox(server)).length;
   await send(senders.verplicht!, ['a@gmail.com', 'b@gmail.com'], 'Uitslag', {
     headers: { 'X-Zorgpost-Secure': 'viewer', 'X-Zorgpost-Mobile': 'a@gmail.com 0612345678' },
   }).then(

@@ -27,7 +27,7 @@ after(() => server?.close());
 
 /** Sends `[veilig…]` to `to` and returns the link of the notification that went out. */
 async function sendSecure(to: string, subject = '[veilig] Uitslag', from = doctor): Promise<string> {
-  const before = (await readMailOutbox(server.dataDir)).length;
+  const before = (await readMailOutbox(server)).length;
   const transport = smtpTransport(server, { user: from.klantnummer, pass: from.key });
   try {
     await transport.sendMail({
@@ -41,12 +41,12 @@ async function sendSecure(to: string, subject = '[veilig] Uitslag', from = docto
   } finally {
     transport.close();
   }
-  const notification = (await readMailOutbox(server.dataDir)).slice(before).find((m) => m.kind === 'viewer-notification');
+  const notification = (await readMailOutbox(server)).slice(before).find((m) => m.kind === 'viewer-notification');
   return viewerLinkIn(notification!.raw).link;
 }
 
 async function lastCodeMail(to: string): Promise<string> {
-  const mails = (await readMailOutbox(server.dataDir)).filter((m) => m.kind === 'viewer-code' && m.recipients.includes(to));
+  const mails = (await readMailOutbox(server)).filter((m) => m.kind === 'viewer-code' && m.recipients.includes(to));
   const parsed = await simpleParser(mails.at(-1)!.raw);
   return accessCodeIn(parsed.text ?? '');
 }

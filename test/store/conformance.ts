@@ -295,5 +295,66 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
         await assert.rejects(store.domainBooks.remove(book.id), { code: 'NONEXISTENT' });
       });
     });
+
+    describe('outbound queue', () => {
+      const bytes = Buffer.from([0x00, 0xff, 0x0d, 0x0a, 0x2e, 0xe9]);
+
+      it('keeps queued mail byte for byte with its audit record, oldest first', async () => {
+        const first = await store.outbound.enqueue({ kind: 'ordinary', mailFrom: 'a@praktijk.test', recipients: ['x@extern.test', 'y@extern.test'], raw: bytes }, [
+          { actor: 'a@praktijk.test', action: 'conformance.queued', mailboxId, detail: { n: 1 } },
+        ]);
+        const second = await store.outbound.enqueue({ kind: 'viewer-code', mailFrom: '', recipients: ['z@extern.test'], raw: Buffer.from('b') });
+        assert.ok(second.id > first.id);
+        assert.deepEqual(first.raw, bytes);
+        assert.equal(first.attempts, 0);
+        const due = await store.outbound.due(new Date(Date.now() + 1000), 10);
+        assert.deepEqual(due.map((m) => m.id), [first.id, second.id]);
+        assert.deepEqual(due[0]!.raw, bytes);
+        assert.deepEqual(due[0]!.recipients, ['x@extern.test', 'y@extern.test']);
+        assert.equal(due[1]!.mailFrom, '');
+        assert.equal((await store.outbound.due(new Date(Date.now() + 1000), 1)).length, 1);
+        assert.equal((await store.audit.list({ action: 'conformance.queued' })).length, 1);
+      });
+
+      it('defers a failed message until its next attempt and removes delivered ones', async () => {
+        const [first, second] = await store.outbound.list(10);
+        const later = new Date(Date.now() + 60_000);
+        await store.outbound.deferred(first!.id, later, 'connection refused');
+        const now = new Date(Date.now() + 1000);
+        assert.deepEqual((await store.outbound.due(now, 10)).map((m) => m.id), [second!.id]);
+        const deferred = (await store.outbound.list(10)).find((m) => m.id === first!.id)!;
+        assert.equal(deferred.attempts, 1);
+        assert.equal(deferred.lastError, 'connection refused');
+        assert.equal(deferred.nextAttemptAt.getTime(), later.getTime());
+        assert.equal((await store.outbound.nextAttemptAt())?.getTime(), second!.nextAttemptAt.getTime());
+        await store.outbound.remove([second!.id]);
+        assert.equal((await store.outbound.nextAttemptAt())?.getTime(), later.getTime());
+        await store.outbound.remove([first!.id]);
+        await store.outbound.remove([]);
+        assert.equal(await store.outbound.nextAttemptAt(), null);
+        assert.deepEqual(await store.outbound.list(10), []);
+      });
+
+      it('queues a Viewer message\'s notification in the transaction that stores it', async () => {
+        const org = (await store.accounts.findOrganisation({ domain: 'praktijk.test' }))!;
+        const at = new Date();
+        const message = {
+          senderMailboxId: mailboxId, orgId: org.id, submissionId: 'Q1', recipient: 'p@extern.test', mobile: null, channel: 'email' as const,
+          language: 'nl', messageId: null, sealedSubject: 's', blobId: null, wrappedKey: null, size: 1, createdAt: at, expiresAt: new Date(at.getTime() + 1000),
+        };
+        const notification = { kind: 'viewer-notification' as const, mailFrom: 'no-reply@praktijk.test', recipients: ['p@extern.test'], raw: bytes };
+        const [record] = await store.viewer.insert([{ ...message, linkHash: 'conformance-link', notification }], (created) =>
+          created.map(({ record: r, notificationId }) => ({ actor: 'a', action: 'conformance.notify', detail: { id: r.id, notificationId } })),
+        );
+        assert.equal(record!.notifiedAt?.getTime(), at.getTime());
+        const [queued] = await store.outbound.list(10);
+        assert.deepEqual({ kind: queued!.kind, recipients: queued!.recipients, raw: queued!.raw }, { kind: 'viewer-notification', recipients: ['p@extern.test'], raw: bytes });
+        assert.deepEqual((await store.audit.list({ action: 'conformance.notify' }))[0]!.detail, { id: record!.id, notificationId: queued!.id });
+        // A failing insert (the link is taken) queues nothing.
+        await assert.rejects(store.viewer.insert([{ ...message, linkHash: 'conformance-link', notification }], () => []));
+        assert.equal((await store.outbound.list(10)).length, 1);
+        await store.outbound.remove([queued!.id]);
+      });
+    });
   });
 }

@@ -63,7 +63,7 @@ describe('Patient page in a browser', { timeout: 300_000 }, () => {
 
   /** The newest code e-mailed to `to`. */
   async function mailedCode(to: string): Promise<string> {
-    const mail = (await readMailOutbox(server.dataDir))
+    const mail = (await readMailOutbox(server))
       .filter((m) => m.kind === 'patient-code' && m.recipients.includes(to))
       .at(-1);
     assert.ok(mail, `no code mail to ${to}`);

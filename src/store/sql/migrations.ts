@@ -286,6 +286,26 @@ export function createMigrations(dialect: SqlDialectName): Record<string, Migrat
           .execute();
       },
     },
+    '0004-outbound-queue': {
+      async up(db) {
+        // Mail leaving the platform waits here until a transport has taken it: queued in the same
+        // transaction as what caused it (a Viewer message and its notification), so a submission
+        // is acknowledged with one commit and nothing queued is lost in a crash.
+        await db.schema
+          .createTable('outbound_queue')
+          .addColumn('id', idType, id)
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('mail_from', 'text', (c) => c.notNull())
+          .addColumn('recipients', 'text', (c) => c.notNull())
+          .addColumn('raw', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addColumn('queued_at', 'bigint', (c) => c.notNull())
+          .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('last_error', 'text')
+          .execute();
+        await db.schema.createIndex('outbound_queue_due').on('outbound_queue').columns(['next_attempt_at', 'id']).execute();
+      },
+    },
   };
 }
 

@@ -126,6 +126,18 @@ export interface Database {
   };
   secure_contacts: { org_id: number; address: string; mobile: string | null; verified_at: number };
   change_events: { id: Generated<number>; origin: string; payload: string; created_at: number };
+  outbound_queue: {
+    id: Generated<number>;
+    kind: string;
+    mail_from: string;
+    /** JSON array of addresses. */
+    recipients: string;
+    raw: Buffer;
+    queued_at: number;
+    next_attempt_at: number;
+    attempts: Generated<number>;
+    last_error: string | null;
+  };
   domain_books: { id: Generated<number>; name: string; name_key: string; description: string | null; created_at: number };
   domain_book_domains: { book_id: number; domain: string; note: string | null };
   directory_entries: {

@@ -18,6 +18,7 @@ import { createAdminTokenRepository } from './admin-tokens.ts';
 import { createPolicyRepository } from './policies.ts';
 import { createViewerRepository } from './viewer.ts';
 import { createPatientChannelRepository } from './patient-channel.ts';
+import { createOutboundQueueRepository } from './outbound-queue.ts';
 
 const EVENT_RETENTION_MS = 10 * 60 * 1000;
 
@@ -32,6 +33,7 @@ export class SqlStore implements Store {
   readonly policies;
   readonly viewer;
   readonly patientChannel;
+  readonly outbound;
   readonly #db: Kysely<Database>;
   readonly #origin = randomUUID();
   readonly #emitter = new EventEmitter();
@@ -55,6 +57,7 @@ export class SqlStore implements Store {
     this.policies = createPolicyRepository(ctx);
     this.viewer = createViewerRepository(ctx);
     this.patientChannel = createPatientChannelRepository(ctx);
+    this.outbound = createOutboundQueueRepository(ctx);
   }
 
   async init(): Promise<void> {

@@ -5,6 +5,7 @@ import type { ViewerCodeRecord, ViewerMessageRecord, ViewerMilestone, ViewerRepo
 import type { Database } from './schema.ts';
 import type { SqlContext } from './sql-context.ts';
 import { appendAuditRecord } from './audit.ts';
+import { queueMail } from './outbound-queue.ts';
 
 const date = (value: number | null) => (value === null ? null : new Date(Number(value)));
 
@@ -64,8 +65,9 @@ export function createViewerRepository(ctx: SqlContext): ViewerRepository {
   return {
     async insert(messages, audit) {
       return ctx.write(async (trx) => {
-        const records: ViewerMessageRecord[] = [];
+        const created: Array<{ record: ViewerMessageRecord; notificationId: number }> = [];
         for (const m of messages) {
+          const notification = await queueMail(trx, m.notification, m.createdAt);
           const row = await trx
             .insertInto('viewer_messages')
             .values({
@@ -84,7 +86,7 @@ export function createViewerRepository(ctx: SqlContext): ViewerRepository {
               size: m.size,
               created_at: m.createdAt.getTime(),
               expires_at: m.expiresAt.getTime(),
-              notified_at: null,
+              notified_at: m.createdAt.getTime(),
               code_sent_at: null,
               code_delivered_at: null,
               code_failed_at: null,
@@ -96,10 +98,10 @@ export function createViewerRepository(ctx: SqlContext): ViewerRepository {
             })
             .returningAll()
             .executeTakeFirstOrThrow();
-          records.push(toMessage(row));
+          created.push({ record: toMessage(row), notificationId: notification.id });
         }
-        for (const entry of audit(records)) await appendAuditRecord(trx, entry);
-        return records;
+        for (const entry of audit(created)) await appendAuditRecord(trx, entry);
+        return created.map((c) => c.record);
       });
     },
 

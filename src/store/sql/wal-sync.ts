@@ -7,17 +7,31 @@
 // SQLite: "In WAL mode when synchronous is NORMAL, the WAL file is synchronized before each
 // checkpoint and the database file is synchronized after each completed checkpoint", so frames a
 // checkpoint moves into the database stay durable too.
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 
 export class WalSync {
   readonly #walPath: string;
   readonly #fsyncFile: (path: string) => Promise<void>;
+  readonly #close: () => Promise<void>;
   #running: Promise<void> | null = null;
   #next: Promise<void> | null = null;
 
-  constructor(databaseFile: string, fsyncFile = fsyncExisting) {
+  constructor(databaseFile: string, fsyncFile?: (path: string) => Promise<void>) {
     this.#walPath = `${databaseFile}-wal`;
-    this.#fsyncFile = fsyncFile;
+    if (fsyncFile) {
+      this.#fsyncFile = fsyncFile;
+      this.#close = async () => undefined;
+    } else {
+      const wal = new WalFile();
+      this.#fsyncFile = (path) => wal.sync(path);
+      this.#close = () => wal.close();
+    }
+  }
+
+  /** After the last write: releases the WAL file. */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.#running, this.#next]);
+    await this.#close();
   }
 
   /** Resolves once everything committed before the call is on disk. */
@@ -40,18 +54,34 @@ export class WalSync {
   }
 }
 
-async function fsyncExisting(path: string): Promise<void> {
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    // No WAL: the last connection checkpointed it into the (synced) database and removed it.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+/** The WAL file, opened once: SQLite removes it only when the last connection to the database
+ * closes, and this process's connection stays open until the store closes, so one handle serves
+ * every sync (and saves an open and a close per commit). */
+class WalFile {
+  #handle: FileHandle | null = null;
+
+  async sync(path: string): Promise<void> {
+    if (!this.#handle) {
+      try {
+        this.#handle = await open(path, 'r');
+      } catch (error) {
+        // No WAL yet: nothing was committed through it, or it was checkpointed into the (synced)
+        // database and removed.
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+    }
+    try {
+      await this.#handle.sync();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
   }
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+
+  async close(): Promise<void> {
+    const handle = this.#handle;
+    this.#handle = null;
+    await handle?.close().catch(() => undefined);
   }
 }
