@@ -1,12 +1,11 @@
 // The measuring client, the same for both servers: ldapts (a client nobody here wrote) over LDAPS
 // with TLS 1.3 forced, bound as the benchmark user. Latency is one client, one search at a time;
 // throughput is N bound clients searching as fast as the server answers.
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import { Client } from 'ldapts';
 import { BASE_DN, escapeFilterValue, QUERY_SHAPES, SEARCH_TERMS, type QueryShape } from './ldap-directory.ts';
 import { percentile } from './stats.ts';
+import { processCpuMs } from './machine.ts';
 
 /** What Outlook asks an LDAP address book for in a type-ahead search (with its default size limit). */
 export const ATTRIBUTES = ['cn', 'displayName', 'givenName', 'sn', 'mail', 'o', 'title', 'l', 'telephoneNumber'];
@@ -329,21 +328,5 @@ export async function measureThroughput(
     return figures;
   } finally {
     for (const pool of pools.values()) for (const { client } of pool) await client.unbind().catch(() => {});
-  }
-}
-
-let clockTicks: number | null = null;
-
-/** User + system CPU time of a process so far (Linux /proc), or null when it cannot be read. */
-function processCpuMs(pid: number): number | null {
-  try {
-    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name (which may contain spaces) in parentheses; utime and stime are
-    // fields 14 and 15 of the whole line.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) / clockTicks) * 1000;
-  } catch {
-    return null;
   }
 }
