@@ -8,6 +8,8 @@ import type { OutboundEnvelope, OutboundMail, OutboundTransport } from './outbou
 
 export interface OutboundQueueOptions {
   batchSize?: number;
+  /** A batch holds no more message bytes than this (but at least one message). */
+  batchBytes?: number;
   /** How often the queue is checked for messages queued elsewhere or due for another attempt. */
   pollMs?: number;
   /** Delay before the first retry; doubled per failed attempt up to `maxRetryDelayMs`. */
@@ -20,6 +22,7 @@ export class OutboundQueue implements OutboundMail {
   readonly #transport: OutboundTransport;
   readonly #logger: Logger;
   readonly #batchSize: number;
+  readonly #batchBytes: number;
   readonly #pollMs: number;
   readonly #retryDelayMs: number;
   readonly #maxRetryDelayMs: number;
@@ -32,6 +35,7 @@ export class OutboundQueue implements OutboundMail {
     this.#transport = transport;
     this.#logger = logger;
     this.#batchSize = options.batchSize ?? 100;
+    this.#batchBytes = options.batchBytes ?? 16 * 1024 * 1024;
     this.#pollMs = options.pollMs ?? 5000;
     this.#retryDelayMs = options.retryDelayMs ?? 30_000;
     this.#maxRetryDelayMs = options.maxRetryDelayMs ?? 60 * 60 * 1000;
@@ -79,7 +83,7 @@ export class OutboundQueue implements OutboundMail {
   async idle(): Promise<void> {
     for (;;) {
       await this.#running;
-      if (!(await this.#store.outbound.due(new Date(), 1)).length && !this.#running) return;
+      if (!(await this.#store.outbound.due(new Date(), { limit: 1 })).length && !this.#running) return;
       if (!this.#timer) throw new Error('the outbound queue is not running');
       this.wake();
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -88,7 +92,7 @@ export class OutboundQueue implements OutboundMail {
 
   async #drain(): Promise<void> {
     for (;;) {
-      const batch = await this.#store.outbound.due(new Date(), this.#batchSize);
+      const batch = await this.#store.outbound.due(new Date(), { limit: this.#batchSize, maxBytes: this.#batchBytes });
       if (!batch.length) return;
       const results = await this.#transport.deliver(batch).catch((error: unknown) => batch.map(() => (error instanceof Error ? error : new Error(String(error)))));
       const taken: number[] = [];

@@ -368,6 +368,7 @@ export interface NewOutboundMail {
 
 export interface QueuedMail extends NewOutboundMail {
   id: number;
+  size: number;
   queuedAt: Date;
   nextAttemptAt: Date;
   attempts: number;
@@ -377,8 +378,9 @@ export interface QueuedMail extends NewOutboundMail {
 export interface OutboundQueueRepository {
   /** Queues one message with the audit records of the step, in one transaction. */
   enqueue(mail: NewOutboundMail, audit?: AuditEntry[]): Promise<QueuedMail>;
-  /** Messages whose next attempt is due, oldest first. */
-  due(now: Date, limit: number): Promise<QueuedMail[]>;
+  /** Messages whose next attempt is due, oldest first: at most `limit`, and no more than `maxBytes`
+   * together (but always the first one due, however large). */
+  due(now: Date, batch: { limit: number; maxBytes?: number }): Promise<QueuedMail[]>;
   /** The earliest next attempt of any queued message, or null when the queue is empty. */
   nextAttemptAt(): Promise<Date | null>;
   /** Removes messages a transport has taken. */

@@ -90,6 +90,24 @@ test('a message the transport refuses is tried again later, with a growing delay
   await queue.stop();
 });
 
+test('batches hold no more bytes than allowed, so large messages are not all read into memory at once', async () => {
+  const batches: number[][] = [];
+  const transport: OutboundTransport = {
+    async deliver(batch: readonly QueuedMail[]) {
+      batches.push(batch.map((m) => m.size));
+      return batch.map(() => null);
+    },
+  };
+  for (const raw of ['four', 'four', 'sixteen bytes!!!', 'four']) {
+    await store.outbound.enqueue({ kind: 'ordinary', mailFrom: '', recipients: ['x@extern.test'], raw: Buffer.from(raw) });
+  }
+  const queue = new OutboundQueue(store, transport, logger, { batchBytes: 10 });
+  queue.start();
+  await queue.idle();
+  await queue.stop();
+  assert.deepEqual(batches, [[4, 4], [16], [4]]);
+});
+
 test('a transport that fails the whole batch leaves every message queued for later', async () => {
   const queue = new OutboundQueue(store, { deliver: async () => Promise.reject(new Error('outbox not writable')) }, logger, { retryDelayMs: 60_000 });
   queue.start();
@@ -123,7 +141,7 @@ test('mail queued by another process (the CLI) is found by the running server', 
 test('the outbox writes a batch handed on twice only once', async () => {
   const outbox = new MailOutbox(outboxDir('c'), writer);
   const mail: QueuedMail = {
-    id: 7, kind: 'ordinary', mailFrom: 'a@p.test', recipients: ['b@extern.test'], raw: Buffer.from('twice'),
+    id: 7, kind: 'ordinary', mailFrom: 'a@p.test', recipients: ['b@extern.test'], raw: Buffer.from('twice'), size: 5,
     queuedAt: new Date('2026-12-04T10:00:00Z'), nextAttemptAt: new Date(), attempts: 0, lastError: null,
   };
   assert.deepEqual(await outbox.deliver([mail]), [null]);

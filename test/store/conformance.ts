@@ -307,12 +307,16 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
         assert.ok(second.id > first.id);
         assert.deepEqual(first.raw, bytes);
         assert.equal(first.attempts, 0);
-        const due = await store.outbound.due(new Date(Date.now() + 1000), 10);
+        const due = await store.outbound.due(new Date(Date.now() + 1000), { limit: 10 });
         assert.deepEqual(due.map((m) => m.id), [first.id, second.id]);
         assert.deepEqual(due[0]!.raw, bytes);
         assert.deepEqual(due[0]!.recipients, ['x@extern.test', 'y@extern.test']);
         assert.equal(due[1]!.mailFrom, '');
-        assert.equal((await store.outbound.due(new Date(Date.now() + 1000), 1)).length, 1);
+        assert.equal((await store.outbound.due(new Date(Date.now() + 1000), { limit: 1 })).length, 1);
+        // A byte budget: the first message due always comes, however large; the next only if it fits.
+        assert.deepEqual([first.size, second.size], [bytes.length, 1]);
+        assert.deepEqual((await store.outbound.due(new Date(Date.now() + 1000), { limit: 10, maxBytes: 2 })).map((m) => m.id), [first.id]);
+        assert.deepEqual((await store.outbound.due(new Date(Date.now() + 1000), { limit: 10, maxBytes: 7 })).map((m) => m.id), [first.id, second.id]);
         assert.equal((await store.audit.list({ action: 'conformance.queued' })).length, 1);
       });
 
@@ -321,7 +325,7 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
         const later = new Date(Date.now() + 60_000);
         await store.outbound.deferred(first!.id, later, 'connection refused');
         const now = new Date(Date.now() + 1000);
-        assert.deepEqual((await store.outbound.due(now, 10)).map((m) => m.id), [second!.id]);
+        assert.deepEqual((await store.outbound.due(now, { limit: 10 })).map((m) => m.id), [second!.id]);
         const deferred = (await store.outbound.list(10)).find((m) => m.id === first!.id)!;
         assert.equal(deferred.attempts, 1);
         assert.equal(deferred.lastError, 'connection refused');

@@ -298,6 +298,7 @@ export function createMigrations(dialect: SqlDialectName): Record<string, Migrat
           .addColumn('mail_from', 'text', (c) => c.notNull())
           .addColumn('recipients', 'text', (c) => c.notNull())
           .addColumn('raw', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+          .addColumn('size', 'bigint', (c) => c.notNull())
           .addColumn('queued_at', 'bigint', (c) => c.notNull())
           .addColumn('next_attempt_at', 'bigint', (c) => c.notNull())
           .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))

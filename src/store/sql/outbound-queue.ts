@@ -13,6 +13,7 @@ const toQueued = (row: Selectable<Database['outbound_queue']>): QueuedMail => ({
   mailFrom: row.mail_from,
   recipients: JSON.parse(row.recipients) as string[],
   raw: Buffer.from(row.raw),
+  size: Number(row.size),
   queuedAt: new Date(Number(row.queued_at)),
   nextAttemptAt: new Date(Number(row.next_attempt_at)),
   attempts: Number(row.attempts),
@@ -27,6 +28,7 @@ export async function queueMail(trx: Tx, mail: NewOutboundMail, at: Date): Promi
       mail_from: mail.mailFrom,
       recipients: JSON.stringify(mail.recipients),
       raw: mail.raw,
+      size: mail.raw.length,
       queued_at: at.getTime(),
       next_attempt_at: at.getTime(),
       last_error: null,
@@ -47,15 +49,25 @@ export function createOutboundQueueRepository(ctx: SqlContext): OutboundQueueRep
       });
     },
 
-    async due(now, limit) {
-      const rows = await db
+    async due(now, { limit, maxBytes = Infinity }) {
+      // Sizes first, so a batch of large messages is not read into memory all at once.
+      const heads = await db
         .selectFrom('outbound_queue')
-        .selectAll()
+        .select(['id', 'size'])
         .where('next_attempt_at', '<=', now.getTime())
         .orderBy('next_attempt_at')
         .orderBy('id')
         .limit(limit)
         .execute();
+      const ids: number[] = [];
+      let bytes = 0;
+      for (const head of heads) {
+        if (ids.length && bytes + Number(head.size) > maxBytes) break;
+        ids.push(head.id);
+        bytes += Number(head.size);
+      }
+      if (!ids.length) return [];
+      const rows = await db.selectFrom('outbound_queue').selectAll().where('id', 'in', ids).orderBy('next_attempt_at').orderBy('id').execute();
       return rows.map(toQueued);
     },
 

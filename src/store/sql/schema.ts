@@ -133,6 +133,7 @@ export interface Database {
     /** JSON array of addresses. */
     recipients: string;
     raw: Buffer;
+    size: number;
     queued_at: number;
     next_attempt_at: number;
     attempts: Generated<number>;
