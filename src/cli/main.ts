@@ -13,6 +13,7 @@ import { registerDirectory } from './commands/directory.ts';
 import { registerAdmin } from './commands/admin.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerSecure } from './commands/secure.ts';
+import { registerPassage } from './commands/passage.ts';
 
 // The database holds key hashes, addresses and the audit log; message files are patient data.
 // Nothing Zorgpost creates is for other users of the machine, whatever the data directory's mode.
@@ -42,6 +43,7 @@ registerDirectory(program);
 registerAdmin(program);
 registerPolicy(program);
 registerSecure(program);
+registerPassage(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,6 +13,13 @@ const KLANTNUMMER = /^\d{9}$/;
 const LOCAL_PART = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/** Whether `address` (lower-case) is a plausible mailbox address. */
+export function isMailAddress(address: string): boolean {
+  const at = address.lastIndexOf('@');
+  const local = address.slice(0, at);
+  return at > 0 && LOCAL_PART.test(local) && local.length <= 64 && DOMAIN.test(address.slice(at + 1));
+}
+
 export interface Actor {
   actor: string;
   remoteAddress?: string | null;
@@ -50,15 +57,15 @@ export class IdentityService {
     return this.#store.accounts.listOrganisations();
   }
 
+  findOrganisation(by: { id: number } | { domain: string }): Promise<Organisation | null> {
+    return this.#store.accounts.findOrganisation(by);
+  }
+
   /** The organisation is the one owning the address's domain (`org add` first). */
   async addMailbox(input: { address: string; displayName: string; klantnummer?: string }, by: Actor): Promise<Mailbox> {
     const address = input.address.trim().toLowerCase();
-    const at = address.lastIndexOf('@');
-    const local = address.slice(0, at);
-    const domain = address.slice(at + 1);
-    if (at <= 0 || !LOCAL_PART.test(local) || local.length > 64 || !DOMAIN.test(domain)) {
-      throw new UserError('BADINPUT', `"${input.address}" is not a valid e-mail address`);
-    }
+    if (!isMailAddress(address)) throw new UserError('BADINPUT', `"${input.address}" is not a valid e-mail address`);
+    const domain = address.slice(address.lastIndexOf('@') + 1);
     const displayName = input.displayName.trim();
     if (!displayName) throw new UserError('BADINPUT', 'Display name must not be empty');
     const org = await this.#store.accounts.findOrganisation({ domain });

@@ -2,6 +2,7 @@
 // default) and, later, PostgreSQL; message bytes live in a separate BlobStore (blob-store.ts).
 // Every mutation that changes a folder bumps its mod-sequence and publishes a ChangeEvent after commit.
 import type { Mailbox, Organisation } from '../identity/types.ts';
+import type { LinkedMailbox, PassageAccount, PassageRole, PassageSessionInfo } from '../identity/passage-types.ts';
 import type { MessageStructure } from '../mail/mime/types.ts';
 import type { ChangeEvent, CopyResult, Folder, FolderChanges, FlagUpdateMode, MessageMeta, UidRange } from '../mail/types.ts';
 
@@ -17,6 +18,8 @@ export interface Store {
   readonly viewer: ViewerRepository;
   readonly patientChannel: PatientChannelRepository;
   readonly outbound: OutboundQueueRepository;
+  readonly passage: PassageRepository;
+  readonly mailboxLinks: MailboxLinkRepository;
   /** Committed changes from this process and, within a second, from other processes on the store. */
   onChange(listener: (event: ChangeEvent) => void): () => void;
   close(): Promise<void>;
@@ -388,4 +391,132 @@ export interface OutboundQueueRepository {
   /** Counts a failed attempt and sets when to try again. */
   deferred(id: number, nextAttemptAt: Date, error: string): Promise<void>;
   list(limit: number): Promise<QueuedMail[]>;
+}
+
+// ── Passage ID (SPEC R1, R2, R4) ───────────────────────────────────────────────────────────────
+
+export interface PassageAccountRecord extends PassageAccount {
+  /** argon2id. */
+  passwordHash: string;
+  /** The TOTP secret (base32), sealed with the master key. */
+  sealedTotpSecret: string;
+  /** The last TOTP time step accepted: a code is accepted once (RFC 6238 §5.2). */
+  totpLastStep: number | null;
+  disabledAt: Date | null;
+}
+
+export interface PassageInvitationRecord {
+  id: number;
+  tokenHash: string;
+  email: string;
+  role: PassageRole;
+  orgId: number | null;
+  invitedBy: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+  /** The TOTP secret offered to the invitee (sealed), set when the invitation is first opened. */
+  sealedPendingTotp: string | null;
+}
+
+export interface PassageSessionRecord extends PassageSessionInfo {
+  tokenHash: string;
+}
+
+export type NewPassageSession = Omit<PassageSessionRecord, 'id'>;
+
+export interface NewPassageAccount {
+  invitationId: number;
+  email: string;
+  passwordHash: string;
+  sealedTotpSecret: string;
+  totpLastStep: number | null;
+  role: PassageRole;
+  orgId: number | null;
+  createdAt: Date;
+  recoveryCodeHashes: readonly string[];
+  /** The first session (the account id is filled in). */
+  session: Omit<NewPassageSession, 'accountId'>;
+}
+
+export interface PassageRepository {
+  /** Stores an invitation, ends the earlier unused ones for the same address (a new invitation
+   * replaces them) and appends its audit record, in one transaction. */
+  insertInvitation(
+    invitation: Omit<PassageInvitationRecord, 'id' | 'usedAt' | 'sealedPendingTotp'>,
+    audit: (created: PassageInvitationRecord) => AuditEntry,
+  ): Promise<PassageInvitationRecord>;
+  findInvitation(tokenHash: string): Promise<PassageInvitationRecord | null>;
+  /** Sets the pending TOTP secret unless one is set already; returns the one stored afterwards. */
+  setPendingTotp(invitationId: number, sealed: string): Promise<string>;
+  /** Uses the invitation and creates the account, its recovery codes and first session with the
+   * audit records, in one transaction. Null when the invitation was used (or expired) meanwhile;
+   * UserError ALREADYEXISTS when an account has the address. */
+  createAccount(
+    input: NewPassageAccount,
+    audit: (account: PassageAccountRecord, session: PassageSessionRecord) => AuditEntry[],
+  ): Promise<{ account: PassageAccountRecord; session: PassageSessionRecord } | null>;
+  findAccount(by: { id: number } | { email: string }): Promise<PassageAccountRecord | null>;
+  /** Every account by address, with how many mailboxes each is linked to. */
+  listAccounts(): Promise<Array<PassageAccountRecord & { linkedMailboxes: number }>>;
+  /** Records an accepted TOTP time step; false when this step or a later one was accepted before. */
+  acceptTotpStep(accountId: number, step: number): Promise<boolean>;
+  /** Stores a new password hash and ends every session but `keepSessionId`, with the audit
+   * records, in one transaction; returns how many sessions ended. */
+  setPassword(accountId: number, passwordHash: string, keepSessionId: number | null, audit: AuditEntry[]): Promise<number>;
+  /** Replaces every recovery code of the account, with the audit records, in one transaction. */
+  replaceRecoveryCodes(accountId: number, codeHashes: readonly string[], audit: AuditEntry[]): Promise<void>;
+  /** Marks an unused code used; false when the account has no unused code with that hash. */
+  useRecoveryCode(accountId: number, codeHash: string, at: Date): Promise<boolean>;
+  countRecoveryCodes(accountId: number): Promise<number>;
+  /** Inserts a session with its audit records, in one transaction, and drops the account's sessions
+   * that expired or were last seen before `staleBefore`. */
+  insertSession(
+    session: NewPassageSession,
+    audit: (created: PassageSessionRecord) => AuditEntry[],
+    staleBefore: Date,
+  ): Promise<PassageSessionRecord>;
+  findSession(tokenHash: string): Promise<PassageSessionRecord | null>;
+  touchSession(id: number, at: Date): Promise<void>;
+  /** The account's sessions, most recently seen first. */
+  listSessions(accountId: number): Promise<PassageSessionRecord[]>;
+  /** Ends sessions of the account — the given ones, or all but `allExcept` — with the audit records
+   * `audit` derives from how many ended, in one transaction; returns how many ended. */
+  deleteSessions(
+    accountId: number,
+    which: { ids: readonly number[] } | { allExcept: number | null },
+    audit?: (count: number) => AuditEntry[],
+  ): Promise<number>;
+}
+
+export interface MailboxActivationRecord {
+  id: number;
+  mailboxId: number;
+  codeHash: string;
+  createdAt: Date;
+  expiresAt: Date;
+  usedAt: Date | null;
+}
+
+export interface MailboxLinkRepository {
+  /** Stores a new activation code, dropping the mailbox's earlier unused ones, with its audit
+   * record, in one transaction. */
+  insertActivation(activation: Omit<MailboxActivationRecord, 'id' | 'usedAt'>, audit: AuditEntry): Promise<MailboxActivationRecord>;
+  /** The mailbox's activation with this code hash, used or not. */
+  findActivation(mailboxId: number, codeHash: string): Promise<MailboxActivationRecord | null>;
+  /** Uses the activation (when given) and links the mailbox to the account with the audit records,
+   * in one transaction. Null when the activation was used or expired meanwhile; UserError
+   * ALREADYEXISTS when the two are linked already. */
+  link(
+    input: { accountId: number; mailboxId: number; activationId: number | null; at: Date },
+    audit: AuditEntry[],
+  ): Promise<{ linkedAt: Date } | null>;
+  /** Removes a link with its audit records; false when there was none. */
+  unlink(accountId: number, mailboxId: number, audit: AuditEntry[]): Promise<boolean>;
+  /** The linked mailbox, or null when the account is not linked to it. */
+  findLinked(accountId: number, mailboxId: number): Promise<LinkedMailbox | null>;
+  /** The account's mailboxes by address. */
+  listLinked(accountId: number): Promise<LinkedMailbox[]>;
+  /** Ids of the accounts linked to the mailbox. */
+  listAccountIds(mailboxId: number): Promise<number[]>;
 }

@@ -6,6 +6,7 @@ import type { Store } from '../../src/store/store.ts';
 import type { MessageStructure } from '../../src/mail/mime/types.ts';
 import { DEFAULT_FOLDERS, type ChangeEvent } from '../../src/mail/types.ts';
 import { auditHash } from '../../src/store/sql/audit.ts';
+import { passageConformance } from './conformance-passage.ts';
 
 const structure: MessageStructure = {
   size: 10,
@@ -360,5 +361,7 @@ export function storeConformance(name: string, open: () => Promise<{ store: Stor
         await store.outbound.remove([queued!.id]);
       });
     });
+
+    passageConformance(() => store);
   });
 }

@@ -1,4 +1,5 @@
-// `zorgpost mailbox add|list`: mailboxes (address + klantnummer) in an organisation's domain.
+// `zorgpost mailbox add|list|activation`: mailboxes (address + klantnummer) in an organisation's
+// domain, and the activation data that links one to a Passage ID (SPEC R2).
 import type { Command } from 'commander';
 import { cliActor, output, withServices } from '../context.ts';
 import type { Mailbox } from '../../identity/types.ts';
@@ -22,6 +23,30 @@ export function registerMailbox(program: Command): void {
           describe(created),
           `Mailbox ${created.address} added with klantnummer ${created.klantnummer}.\n` +
             `Next: zorgpost key generate --mailbox ${created.klantnummer}`,
+        );
+      }),
+    );
+
+  mailbox
+    .command('activation')
+    .description('issue activation data (klantnummer + one-time code) to link the mailbox to a Passage ID')
+    .requiredOption('--mailbox <klantnummer|address>', 'the mailbox')
+    .action((opts: { mailbox: string }, command: Command) =>
+      withServices(command, async ({ identity, passage }, options) => {
+        const target = await identity.requireMailbox(opts.mailbox);
+        const activation = await passage.issueActivation(target, cliActor());
+        output(
+          options,
+          { address: target.address, ...activation },
+          `Activation data for ${target.address}:
+
+    Klantnummer:      ${activation.klantnummer}
+    Activation code:  ${activation.code}
+
+` +
+            `The code works once, until ${activation.expiresAt.toISOString()}, and replaces any earlier unused code.
+` +
+            'The user enters both in the portal under "Mailbox koppelen" after signing in with their Passage ID.',
         );
       }),
     );

@@ -17,7 +17,7 @@ const toOrganisation = (row: OrgRow): Organisation => ({
   createdAt: new Date(Number(row.created_at)),
 });
 
-const toMailbox = (row: MailboxRow): Mailbox => ({
+export const toMailbox = (row: MailboxRow): Mailbox => ({
   id: row.id,
   orgId: row.org_id,
   address: row.address,

@@ -307,6 +307,80 @@ export function createMigrations(dialect: SqlDialectName): Record<string, Migrat
         await db.schema.createIndex('outbound_queue_due').on('outbound_queue').columns(['next_attempt_at', 'id']).execute();
       },
     },
+    '0005-passage': {
+      async up(db) {
+        // SPEC R1/R2: Passage ID accounts (password + TOTP), the invitations they start from, their
+        // recovery codes and portal sessions, and which mailboxes each account may use. Secrets are
+        // kept only as hashes (argon2id for passwords, a keyed hash for random codes and tokens);
+        // the TOTP secret must be usable, so it is sealed with the master key instead.
+        await db.schema
+          .createTable('passage_accounts')
+          .addColumn('id', idType, id)
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('totp_secret', 'text', (c) => c.notNull())
+          .addColumn('totp_last_step', 'bigint')
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'integer', (c) => c.references('organisations.id'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('disabled_at', 'bigint')
+          .execute();
+        await db.schema
+          .createTable('passage_invitations')
+          .addColumn('id', idType, id)
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('email', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('org_id', 'integer', (c) => c.references('organisations.id'))
+          .addColumn('invited_by', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('used_at', 'bigint')
+          .addColumn('pending_totp', 'text')
+          .execute();
+        await db.schema.createIndex('passage_invitations_email').on('passage_invitations').columns(['email', 'used_at']).execute();
+        await db.schema
+          .createTable('passage_recovery_codes')
+          .addColumn('id', idType, id)
+          .addColumn('account_id', 'integer', (c) => c.notNull().references('passage_accounts.id').onDelete('cascade'))
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('used_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('passage_recovery_codes_account').on('passage_recovery_codes').columns(['account_id', 'code_hash']).execute();
+        await db.schema
+          .createTable('passage_sessions')
+          .addColumn('id', idType, id)
+          .addColumn('token_hash', 'text', (c) => c.notNull().unique())
+          .addColumn('account_id', 'integer', (c) => c.notNull().references('passage_accounts.id').onDelete('cascade'))
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_seen_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('remote_address', 'text', (c) => c.notNull())
+          .addColumn('user_agent', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('passage_sessions_account').on('passage_sessions').column('account_id').execute();
+        // A mailbox may be linked to several accounts (a shared mailbox) and an account to several
+        // mailboxes; the pair is the key, the second index finds a mailbox's accounts.
+        await db.schema
+          .createTable('passage_mailbox_links')
+          .addColumn('account_id', 'integer', (c) => c.notNull().references('passage_accounts.id').onDelete('cascade'))
+          .addColumn('mailbox_id', 'integer', (c) => c.notNull().references('mailboxes.id'))
+          .addColumn('linked_at', 'bigint', (c) => c.notNull())
+          .addPrimaryKeyConstraint('passage_mailbox_links_pk', ['account_id', 'mailbox_id'])
+          .execute();
+        await db.schema.createIndex('passage_mailbox_links_mailbox').on('passage_mailbox_links').column('mailbox_id').execute();
+        await db.schema
+          .createTable('mailbox_activations')
+          .addColumn('id', idType, id)
+          .addColumn('mailbox_id', 'integer', (c) => c.notNull().references('mailboxes.id'))
+          .addColumn('code_hash', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .addColumn('used_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('mailbox_activations_mailbox').on('mailbox_activations').columns(['mailbox_id', 'code_hash']).execute();
+      },
+    },
   };
 }
 

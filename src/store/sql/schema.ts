@@ -152,4 +152,49 @@ export interface Database {
     updated_at: number;
   };
   admin_tokens: { id: Generated<number>; name: string; hash: string; created_at: number; revoked_at: number | null };
+  passage_accounts: {
+    id: Generated<number>;
+    email: string;
+    password_hash: string;
+    /** Sealed (ContentSealer.sealText), never stored in the clear. */
+    totp_secret: string;
+    totp_last_step: number | null;
+    role: string;
+    org_id: number | null;
+    created_at: number;
+    disabled_at: number | null;
+  };
+  passage_invitations: {
+    id: Generated<number>;
+    token_hash: string;
+    email: string;
+    role: string;
+    org_id: number | null;
+    invited_by: string;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+    /** Sealed TOTP secret shown to the invitee before the account exists. */
+    pending_totp: string | null;
+  };
+  passage_recovery_codes: { id: Generated<number>; account_id: number; code_hash: string; used_at: number | null };
+  passage_sessions: {
+    id: Generated<number>;
+    token_hash: string;
+    account_id: number;
+    created_at: number;
+    last_seen_at: number;
+    expires_at: number;
+    remote_address: string;
+    user_agent: string;
+  };
+  passage_mailbox_links: { account_id: number; mailbox_id: number; linked_at: number };
+  mailbox_activations: {
+    id: Generated<number>;
+    mailbox_id: number;
+    code_hash: string;
+    created_at: number;
+    expires_at: number;
+    used_at: number | null;
+  };
 }

@@ -19,6 +19,8 @@ import { createPolicyRepository } from './policies.ts';
 import { createViewerRepository } from './viewer.ts';
 import { createPatientChannelRepository } from './patient-channel.ts';
 import { createOutboundQueueRepository } from './outbound-queue.ts';
+import { createPassageRepository } from './passage.ts';
+import { createMailboxLinkRepository } from './passage-links.ts';
 
 const EVENT_RETENTION_MS = 10 * 60 * 1000;
 
@@ -34,6 +36,8 @@ export class SqlStore implements Store {
   readonly viewer;
   readonly patientChannel;
   readonly outbound;
+  readonly passage;
+  readonly mailboxLinks;
   readonly #db: Kysely<Database>;
   readonly #origin = randomUUID();
   readonly #emitter = new EventEmitter();
@@ -58,6 +62,8 @@ export class SqlStore implements Store {
     this.viewer = createViewerRepository(ctx);
     this.patientChannel = createPatientChannelRepository(ctx);
     this.outbound = createOutboundQueueRepository(ctx);
+    this.passage = createPassageRepository(ctx);
+    this.mailboxLinks = createMailboxLinkRepository(ctx);
   }
 
   async init(): Promise<void> {
