@@ -106,6 +106,31 @@ export class SecureSendService {
     return normalised;
   }
 
+  /** A dry run of the routing decision for a compose screen (webmail, add-in): per recipient the route
+   * a send with these choices would take, or the refusal it would get, in the same words. Nothing is
+   * stored, sent or logged. A malformed address gets its refusal too, it does not fail the others. */
+  async previewRoutes(
+    sender: Mailbox,
+    recipients: readonly string[],
+    secure?: SendRequest['secure'],
+  ): Promise<Array<{ recipient: string; route: RecipientRoute | null; refusal: string | null }>> {
+    const policy = await this.#policies.get(sender.orgId);
+    const mobiles = lowerKeys(secure?.mobiles ?? {});
+    const results: Array<{ recipient: string; route: RecipientRoute | null; refusal: string | null }> = [];
+    for (const recipient of recipients) {
+      const request: SendRequest = { sender, mailFrom: sender.address, recipients: [recipient], message: Buffer.alloc(0), trace: PREVIEW_TRACE };
+      try {
+        // One recipient at a time, so each refusal belongs to its own recipient.
+        const plan = await this.#plan(request, policy, Boolean(secure?.requested), null, mobiles);
+        results.push({ recipient: recipient.trim().toLowerCase(), route: plan.routes[0] ?? null, refusal: plan.refusals[0] ?? null });
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        results.push({ recipient: recipient.trim().toLowerCase(), route: null, refusal: error.message });
+      }
+    }
+    return results;
+  }
+
   async send(request: SendRequest): Promise<SendResult> {
     const { sender } = request;
     const queueId = randomBytes(8).toString('hex').toUpperCase();
@@ -293,6 +318,9 @@ export class SecureSendService {
     return plan;
   }
 }
+
+/** The trace of a dry run: never written anywhere. */
+const PREVIEW_TRACE: SubmissionTrace = { heloName: 'preview', remoteAddress: '', clientHostname: null, protocol: 'none', tls: null };
 
 /** RFC 5321 §4.5.3.1.5: a reply line is at most 512 octets, so a long list is summarised. */
 function refusalText(refusals: readonly string[]): string {

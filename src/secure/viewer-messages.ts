@@ -39,6 +39,7 @@ export interface ViewerStatus
     ViewerMessageRecord,
     | 'id'
     | 'submissionId'
+    | 'messageId'
     | 'recipient'
     | 'channel'
     | 'createdAt'
@@ -204,6 +205,7 @@ export class ViewerMessageService {
     return {
       id: record.id,
       submissionId: record.submissionId,
+      messageId: record.messageId,
       recipient: record.recipient,
       channel: record.channel,
       maskedMobile: mobile ? `${mobile.slice(0, -4).replace(/\d/g, '*')}${mobile.slice(-4)}` : null,
