@@ -29,8 +29,8 @@ function newestChange(path) {
 // edit since the last build would otherwise test stale files, so build here when an app's page is
 // missing or anything under web/ (or the API types the apps compile against) is newer than it.
 /** The apps of web/vite.config.ts APPS. */
-const WEB_APPS = ['viewer', 'patient'];
-const WIRE_FILES = ['viewer', 'patient', 'shared'].map((dir) => `src/web/${dir}/wire.ts`);
+const WEB_APPS = ['viewer', 'patient', 'portal'];
+const WIRE_FILES = ['viewer', 'patient', 'portal', 'webmail', 'shared'].map((dir) => `src/web/${dir}/wire.ts`);
 
 function ensureWebBuild() {
   const built = WEB_APPS.map((app) => join(root, `dist/web/${app}/index.html`));

@@ -15,6 +15,7 @@ import { IdentityService } from './identity/identity-service.ts';
 import { DirectoryService } from './directory/directory-service.ts';
 import { KeyAuthenticator, normaliseAddress } from './identity/authenticator.ts';
 import { AdminTokenService } from './identity/admin-tokens.ts';
+import { PassageService } from './identity/passage-service.ts';
 import { StoreMailService } from './mail/mail-service.ts';
 import { SubmissionService } from './mail/submission.ts';
 import { DomainBookService } from './directory/domain-books.ts';
@@ -28,6 +29,10 @@ import { createLdapService } from './ldap/server.ts';
 import { createWebServer } from './web/server.ts';
 import { defaultViewerAssetsDir } from './web/viewer/viewer-routes.ts';
 import { defaultPatientAssetsDir } from './web/patient/patient-routes.ts';
+import { defaultPortalAssetsDir } from './web/portal/portal-routes.ts';
+import type { PortalServices } from './web/portal/portal-services.ts';
+import { clientSettings } from './mail/client-settings.ts';
+import { WebmailService } from './mail/webmail/webmail-service.ts';
 import { PolicyService } from './policy/policy-service.ts';
 import { MailOutbox } from './mail/mail-outbox.ts';
 import { OutboundQueue } from './mail/outbound-queue.ts';
@@ -48,6 +53,8 @@ export interface Services {
   blobs: FileBlobStore;
   audit: AuditLog;
   identity: IdentityService;
+  /** Passage ID accounts, their sessions and linked mailboxes (SPEC R1, R2, R4). */
+  passage: PassageService;
   directory: DirectoryService;
   mail: StoreMailService;
   auth: KeyAuthenticator;
@@ -69,6 +76,8 @@ export interface Services {
   secureSend: SecureSendService;
   /** The public patient page (SPEC R31). */
   patientChannel: PatientChannelService;
+  /** The webmail's reading, sending and drafts, on the same mail and secure-send services. */
+  webmail: WebmailService;
   close(): Promise<void>;
 }
 
@@ -110,13 +119,38 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
     hostname: config.hostname,
   };
   const viewerMessages = new ViewerMessageService(viewerContext);
+  const identity = new IdentityService(store, audit, directory);
+  const secureSend = new SecureSendService({
+    store,
+    audit,
+    classifier,
+    policies,
+    submission,
+    viewer: viewerMessages,
+    outbound,
+    hostname: config.hostname,
+    maxMessageBytes: config.limits.maxMessageBytes,
+  });
   return {
     config,
     logger,
     store,
     blobs,
     audit,
-    identity: new IdentityService(store, audit, directory),
+    identity,
+    passage: new PassageService({
+      store,
+      audit,
+      identity,
+      sealer,
+      publicUrl: publicUrl(config),
+      limits: {
+        maxFailuresPerAccount: config.security.maxFailuresPerAccount,
+        maxFailuresPerAddress: config.security.maxFailuresPerAddress,
+        windowSeconds: config.security.failureWindowSeconds,
+        failureDelayMs: config.security.failureDelayMs,
+      },
+    }),
     directory,
     mail,
     auth: new KeyAuthenticator(store, audit, {
@@ -140,18 +174,20 @@ export async function openServices(config: Config, logger: Logger): Promise<Serv
       maxFailuresPerAddress: config.security.maxFailuresPerAddress,
       windowSeconds: config.security.failureWindowSeconds,
     }),
-    secureSend: new SecureSendService({
-      store,
-      audit,
+    secureSend,
+    patientChannel: new PatientChannelService({ ...viewerContext, hostname: config.hostname }),
+    webmail: new WebmailService({
+      mail,
+      secureSend,
       classifier,
       policies,
-      submission,
-      viewer: viewerMessages,
-      outbound,
+      directory,
+      viewerMessages,
+      audit,
+      logger: logger.child({ component: 'webmail' }),
       hostname: config.hostname,
       maxMessageBytes: config.limits.maxMessageBytes,
     }),
-    patientChannel: new PatientChannelService({ ...viewerContext, hostname: config.hostname }),
     close: async () => {
       await store.close();
       await writer.close();
@@ -299,6 +335,12 @@ async function startListeners(
         ? { secret: config.sms.webhookSecret, onReport: (report) => services.viewerMessages.recordSmsReport(report) }
         : undefined,
       devOutbox: config.sms.gateway === 'outbox' ? { dataDir: config.dataDir } : undefined,
+      clientSetup: {
+        ports,
+        ldapBaseDn: config.ldap.baseDn,
+        hostedDomain: async (domain) => (await services.identity.findOrganisation({ domain })) !== null,
+      },
+      portal: { services: portalServices(services), assetsDir: defaultPortalAssetsDir(), webmail: services.webmail },
     });
     cleanups.push(() => web.close());
     limitConnections(web.server, config.limits, logger);
@@ -310,6 +352,21 @@ async function startListeners(
     listeners.push({ name: 'https', port: typeof address === 'object' && address ? address.port : ports.https, address: listenAddress });
   }
   return listeners;
+}
+
+/** What the portal asks of the services. */
+function portalServices(services: Services): PortalServices {
+  const { config, identity } = services;
+  return {
+    passage: services.passage,
+    findOrganisation: (by) => identity.findOrganisation(by),
+    findMailbox: (reference) => identity.findMailbox(reference),
+    clientSettings: (mailbox) => {
+      const { address, displayName, klantnummer } = mailbox;
+      const mailboxSettings = { address, displayName, klantnummer };
+      return { ...clientSettings({ hostname: config.hostname, ports: config.ports, ldapBaseDn: config.ldap.baseDn, mailbox: mailboxSettings }), mailbox: mailboxSettings };
+    },
+  };
 }
 
 async function tlsSetup(config: Config): Promise<{ tls: SecureContextOptions; caFile: string | null; created: string[] }> {

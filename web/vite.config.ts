@@ -1,7 +1,7 @@
 // The Vite build of every browser app of the web front-end (SPEC R25: everything self-hosted, no
 // inline script or style, so the pages run under a strict CSP). Each app is a folder `web/<app>/`
 // with an index.html; it is built to `dist/web/<app>/` with its files under `/<app>/assets/`, the
-// URL prefix its route plugin serves them from. Add the portal and webmail to APPS.
+// URL prefix its route plugin serves them from (the portal app holds the webmail too).
 //
 // Each app is a build of its own (a Vite environment), not one entry of a shared build: one build
 // with several entries moves what they share (React, web/shared/) into a common chunk, and a page
@@ -12,7 +12,7 @@ import { rm } from 'node:fs/promises';
 import { defineConfig, normalizePath, type EnvironmentOptions } from 'vite';
 import react from '@vitejs/plugin-react';
 
-const APPS = ['viewer', 'patient'] as const;
+const APPS = ['viewer', 'patient', 'portal'] as const;
 
 /** Vite names modules by absolute path with forward slashes, on every platform. */
 const webDir = normalizePath(import.meta.dirname);

@@ -1,6 +1,6 @@
-// HTTPS front-end: a landing page, a health endpoint, the admin API (/api/admin), the Viewer
-// (/v/, /api/viewer/) and the patient page (/patient/, /api/patient/); the portal and webmail will
-// be added here as route plugins.
+// HTTPS front-end: the portal and webmail (/, /api/portal/, /api/webmail/), a health endpoint, the
+// admin API (/api/admin), the Viewer (/v/, /api/viewer/) and the patient page (/patient/,
+// /api/patient/). Without the portal, / is a plain page with the client settings.
 import Fastify, { LogController } from 'fastify';
 import type { SecureContextOptions } from 'node:tls';
 import type { Logger } from 'pino';
@@ -9,6 +9,8 @@ import { viewerRoutes } from './viewer/viewer-routes.ts';
 import { patientRoutes, type PatientChannelLike } from './patient/patient-routes.ts';
 import { smsReportRoutes } from './sms-reports.ts';
 import { devOutboxRoutes } from './dev-outbox.ts';
+import { clientSetupRoutes, type ClientSetupOptions } from './client-setup/client-setup-routes.ts';
+import { portalRoutes, type PortalRoutesOptions } from './portal/portal-routes.ts';
 import type { SmsDeliveryReport, ViewerAccess } from '../secure/types.ts';
 
 export interface WebServerOptions {
@@ -24,8 +26,12 @@ export interface WebServerOptions {
   patient?: { channel: PatientChannelLike; assetsDir: string };
   /** The SMS provider's delivery-report webhook, when a secret path is configured. */
   smsReports?: { secret: string; onReport: (report: SmsDeliveryReport) => Promise<void> };
+  /** The portal and webmail (SPEC R1–R5): its services, and the built app (`dist/web/portal`). */
+  portal?: PortalRoutesOptions;
   /** Development only (SMS gateway "outbox"): a page listing the outboxes, loopback clients only. */
   devOutbox?: { dataDir: string };
+  /** Thunderbird autoconfig and Outlook autodiscover for the hosted domains (SPEC R5). */
+  clientSetup?: ClientSetupOptions;
 }
 
 /** How long requests under way may take to finish once the server is closing. */
@@ -63,13 +69,15 @@ export function createWebServer(options: WebServerOptions) {
   if (options.patient) void app.register(patientRoutes, options.patient);
   if (options.smsReports) void app.register(smsReportRoutes, options.smsReports);
   if (options.devOutbox) void app.register(devOutboxRoutes, { dataDir: options.devOutbox.dataDir });
+  if (options.clientSetup) void app.register(clientSetupRoutes, { ...options.clientSetup, hostname: options.hostname });
+  if (options.portal) void app.register(portalRoutes, options.portal);
 
   app.get('/healthz', async (_request, reply) => {
     const health = await options.health();
     return reply.code(health.ok ? 200 : 503).send({ status: health.ok ? 'ok' : 'unavailable', ...health.detail });
   });
 
-  app.get('/', async (_request, reply) => {
+  if (!options.portal) app.get('/', async (_request, reply) => {
     reply.type('text/html; charset=utf-8');
     return `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Zorgpost</title>
 <meta name="robots" content="noindex"></head><body><h1>Zorgpost</h1>

@@ -72,7 +72,9 @@ export class LoopbackBrowser {
   }
 
   async assertAxeClean(page: Page, where: string): Promise<void> {
-    await page.addScriptTag({ content: this.#axeSource });
+    // Evaluated through the DevTools protocol rather than added as a <script>: the page's own CSP
+    // (script-src 'self') stays in force for everything else.
+    await page.evaluate(this.#axeSource);
     const results = (await page.evaluate(async () => {
       const page = globalThis as unknown as PageGlobals;
       return page.axe.run(page.document, {

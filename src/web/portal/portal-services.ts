@@ -1,0 +1,53 @@
+// What the portal's routes need of the services (tests may supply fakes): the Passage ID service,
+// the organisations and mailboxes, and the client settings of a mailbox.
+import type {
+  ClientContext,
+  InvitationSummary,
+  LinkedMailbox,
+  MailboxActivation,
+  NewSession,
+  PassageAccount,
+  PassageLoginResult,
+  PassageRole,
+  PassageSessionInfo,
+  TotpEnrolment,
+} from '../../identity/passage-types.ts';
+import type { Actor } from '../../identity/identity-service.ts';
+import type { Mailbox, Organisation } from '../../identity/types.ts';
+import type { MailboxClientSettings } from '../../mail/client-config/apple-mobileconfig.ts';
+
+export interface PassageLike {
+  invite(
+    input: { email: string; orgDomain?: string; role: PassageRole },
+    by: Actor,
+  ): Promise<{ email: string; role: PassageRole; expiresAt: Date; token: string; url: string }>;
+  inspectInvitation(token: string): Promise<InvitationSummary & { totp: TotpEnrolment }>;
+  acceptInvitation(
+    input: { token: string; password: string; totpCode: string },
+    client: ClientContext,
+  ): Promise<{ account: PassageAccount; recoveryCodes: string[]; session: NewSession }>;
+  login(input: { email: string; password: string; code: string }, client: ClientContext): Promise<PassageLoginResult>;
+  authenticate(token: string): Promise<{ account: PassageAccount; session: PassageSessionInfo } | null>;
+  logout(token: string, client?: ClientContext): Promise<void>;
+  listSessions(accountId: number): Promise<PassageSessionInfo[]>;
+  revokeSession(accountId: number, sessionId: number, by: Actor): Promise<void>;
+  revokeOtherSessions(accountId: number, keepSessionId: number | null, by: Actor): Promise<number>;
+  changePassword(account: PassageAccount, input: { current: string; next: string; keepSessionId?: number | null }, client: ClientContext): Promise<void>;
+  regenerateRecoveryCodes(account: PassageAccount, totpCode: string, client: ClientContext): Promise<string[]>;
+  recoveryCodesLeft(accountId: number): Promise<number>;
+  issueActivation(mailbox: Mailbox, by: Actor): Promise<MailboxActivation>;
+  linkMailbox(account: PassageAccount, input: { klantnummer: string; code: string }, client: ClientContext): Promise<LinkedMailbox>;
+  linkedMailboxes(accountId: number): Promise<LinkedMailbox[]>;
+  requireLinkedMailbox(account: PassageAccount, mailboxId: number): Promise<Mailbox>;
+  unlinkMailbox(account: PassageAccount, mailboxId: number, by: Actor): Promise<void>;
+  generateHostedMailKey(account: PassageAccount, mailboxId: number, client: ClientContext): Promise<{ key: string; mailbox: Mailbox }>;
+}
+
+export interface PortalServices {
+  passage: PassageLike;
+  findOrganisation(by: { id: number } | { domain: string }): Promise<Organisation | null>;
+  /** A mailbox by klantnummer or address. */
+  findMailbox(reference: string): Promise<Mailbox | null>;
+  /** The manual's settings summary for the mailbox, with this server's listeners. */
+  clientSettings(mailbox: Mailbox): MailboxClientSettings;
+}

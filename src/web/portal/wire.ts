@@ -1,0 +1,141 @@
+// The portal's JSON API (/api/portal/) as it travels (dates as ISO 8601 strings): one definition the
+// route plugin and the browser app (web/portal) both compile against. Types and plain constants only:
+// the browser bundle imports this file, so it must not pull server code in.
+import type { CommonErrorCode, ErrorJsonOf } from '../shared/wire.ts';
+
+/** Every request that changes something carries the session's CSRF token in this header. */
+export const CSRF_HEADER = 'x-zorgpost-csrf';
+
+export type RoleJson = 'operator' | 'admin' | 'user';
+
+export interface MailboxJson {
+  id: number;
+  address: string;
+  displayName: string;
+  klantnummer: string;
+  linkedAt: string;
+}
+
+export interface AccountJson {
+  email: string;
+  role: RoleJson;
+  organisation: { name: string; domain: string } | null;
+}
+
+/** `GET /api/portal/session`, 200: who is signed in; 401 `no-session` otherwise. */
+export interface SessionJson {
+  account: AccountJson;
+  /** Sent back in CSRF_HEADER on every POST/DELETE. */
+  csrfToken: string;
+  mailboxes: MailboxJson[];
+  recoveryCodesLeft: number;
+}
+
+/** `POST /api/portal/login` body: `code` is a TOTP code or a recovery code. */
+export interface LoginJson {
+  email: string;
+  password: string;
+  code: string;
+}
+
+/** `POST /api/portal/login`, 200. */
+export interface LoggedInJson extends SessionJson {
+  usedRecoveryCode: boolean;
+}
+
+/** `POST /api/portal/invitation` body: the token from the link's fragment. */
+export interface InvitationTokenJson {
+  token: string;
+}
+
+/** `POST /api/portal/invitation`, 200: who is invited, and the TOTP secret to enrol. */
+export interface InvitationJson {
+  email: string;
+  role: RoleJson;
+  organisation: { name: string; domain: string } | null;
+  expiresAt: string;
+  totp: { secret: string; uri: string; qrSvg: string };
+}
+
+/** `POST /api/portal/invitation/accept` body. */
+export interface AcceptInvitationJson {
+  token: string;
+  password: string;
+  code: string;
+}
+
+/** `POST /api/portal/invitation/accept`, 200: signed in; the recovery codes are shown once. */
+export interface AccountCreatedJson extends SessionJson {
+  recoveryCodes: string[];
+}
+
+/** `POST /api/portal/mailboxes/link` body: the mailbox's activation data. */
+export interface LinkMailboxJson {
+  klantnummer: string;
+  code: string;
+}
+
+/** `POST /api/portal/mailboxes/:id/key`, 200: the new Hosted Mail Key, shown once. */
+export interface HostedMailKeyJson {
+  key: string;
+  klantnummer: string;
+  address: string;
+}
+
+/** `GET /api/portal/mailboxes/:id/settings`, 200: the manual's settings summary (sections 2.1 and
+ * 3.1) with this server's real values. */
+export type { ClientSettings as ClientSettingsJson, ServerSettings as ServerSettingJson } from '../../mail/client-settings.ts';
+
+export interface SessionInfoJson {
+  id: number;
+  current: boolean;
+  createdAt: string;
+  lastSeenAt: string;
+  remoteAddress: string;
+  userAgent: string;
+}
+
+/** `POST /api/portal/password` body. */
+export interface PasswordChangeJson {
+  current: string;
+  next: string;
+}
+
+/** `POST /api/portal/recovery-codes` body (a current TOTP code), 200 `{ recoveryCodes }`. */
+export interface RecoveryCodesRequestJson {
+  code: string;
+}
+
+/** `POST /api/portal/invitations` body (organisation admins and operators). */
+export interface InviteJson {
+  email: string;
+  role: RoleJson;
+  /** Operators choose the organisation; an admin's own is used. */
+  organisation?: string;
+}
+
+/** `POST /api/portal/invitations`, 200. */
+export interface InvitedJson {
+  email: string;
+  url: string;
+  expiresAt: string;
+}
+
+/** `POST /api/portal/activations` body (admins: a mailbox of their organisation). */
+export interface ActivationRequestJson {
+  mailbox: string;
+}
+
+/** `POST /api/portal/activations`, 200. */
+export interface ActivationJson {
+  klantnummer: string;
+  code: string;
+  expiresAt: string;
+}
+
+export type ErrorCode = CommonErrorCode | 'no-session' | 'invalid-login' | 'throttled';
+
+export type ErrorJson = ErrorJsonOf<ErrorCode>;
+
+/** Password rule shown in the form and enforced by the service. */
+export const MIN_PASSWORD_LENGTH = 12;

@@ -1,0 +1,45 @@
+// A labelled input with its hint tied to it (WCAG 1.3.1, 3.3.2): the one field shape of every form.
+import { useId, type InputHTMLAttributes } from 'react';
+
+interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'id'> {
+  label: string;
+  hint?: string;
+  value: string;
+  onChange: (value: string) => void;
+}
+
+export function Field({ label, hint, value, onChange, ...input }: FieldProps) {
+  const id = useId();
+  const hintId = useId();
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint && (
+        <p id={hintId} className="hint">
+          {hint}
+        </p>
+      )}
+      <input id={id} aria-describedby={hint ? hintId : undefined} value={value} onChange={(event) => onChange(event.target.value)} {...input} />
+    </div>
+  );
+}
+
+/** A secret shown once, with a copy button (the Hosted Mail Key, recovery codes, links). */
+export function CopyableSecret({ value, label, onCopied }: { value: string; label: string; onCopied: (ok: boolean) => void }) {
+  return (
+    <div className="secret">
+      <code className="secret-value">{value}</code>
+      <button
+        type="button"
+        onClick={() =>
+          void navigator.clipboard.writeText(value).then(
+            () => onCopied(true),
+            () => onCopied(false),
+          )
+        }
+      >
+        {label}
+      </button>
+    </div>
+  );
+}
