@@ -1,8 +1,9 @@
 // Passage ID (SPEC R1, R2, R4, R22, R24): the personal account a person signs in to the portal and
 // webmail with. No open registration: an account starts from an operator's or admin's invitation,
 // a mailbox is linked with the activation data the operator issued. Sign-in takes a password and a
-// second factor (a TOTP code, or a single-use recovery code); failures are throttled per account
-// and per source address, and every step is audit-logged without its secrets.
+// second factor (a TOTP code, a single-use recovery code, or a security key: passage-webauthn.ts);
+// failures are throttled per account and per source address, and every step is audit-logged
+// without its secrets.
 import type {
   AuditEntry,
   PassageAccountRecord,
@@ -29,6 +30,9 @@ import type {
   PassageRole,
   PassageSessionInfo,
   TotpEnrolment,
+  WebauthnAssertion,
+  WebauthnChallenge,
+  WebauthnCredentialInfo,
 } from './passage-types.ts';
 import {
   TOKEN_PATTERN,
@@ -44,6 +48,12 @@ import {
   verifyPassword,
 } from './passage-secrets.ts';
 import { PassageMailboxes } from './passage-mailboxes.ts';
+import { PassageWebauthn } from './passage-webauthn.ts';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import { actorOf, passageActor, pause, tooManyAttempts } from './passage-common.ts';
 
 export { ACTIVATION_VALID_MS } from './passage-mailboxes.ts';
@@ -86,6 +96,7 @@ export class PassageService {
   /** Wrong codes while accepting an invitation, per invitation and per address. */
   readonly #invitationThrottle: LoginThrottle;
   readonly #mailboxes: PassageMailboxes;
+  readonly #webauthn: PassageWebauthn;
   #dummyHash: Promise<string> | null = null;
 
   constructor(options: PassageServiceOptions) {
@@ -98,6 +109,7 @@ export class PassageService {
     this.#loginThrottle = new LoginThrottle(options.limits);
     this.#invitationThrottle = new LoginThrottle(options.limits);
     this.#mailboxes = new PassageMailboxes({ ...options, now: this.#now });
+    this.#webauthn = new PassageWebauthn({ ...options, now: this.#now });
   }
 
   // ── Invitations ───────────────────────────────────────────────────────────────────────────────
@@ -302,14 +314,17 @@ export class PassageService {
   // ── Signing in and sessions ───────────────────────────────────────────────────────────────────
 
   /** The same answer, after about the same time, whether the address is unknown, the password is
-   * wrong or the code is: nothing tells which addresses have an account. */
+   * wrong or the second factor is: nothing tells which addresses have an account. The second factor
+   * is `code` (TOTP or recovery code) or `webauthn` (a security key's assertion), exactly one. */
   async login(
-    input: { email: string; password: string; code: string },
+    input: { email: string; password: string; code?: string; webauthn?: WebauthnAssertion },
     client: ClientContext,
   ): Promise<PassageLoginResult> {
     const email = input.email.trim().toLowerCase().slice(0, 320);
     const remoteAddress = normaliseAddress(client.remoteAddress);
     const base = { actor: passageActor(email), remoteAddress };
+    // Taken first: a challenge is spent by any attempt, throttled or failed ones too.
+    const challenge = input.webauthn ? this.#webauthn.takeSignInChallenge(input.webauthn.challengeId, email) : null;
     const account = email ? await this.#store.passage.findAccount({ email }) : null;
     // Throttled per account; unknown addresses by the address typed.
     const key = account ? `account:${account.id}` : `email:${email}`;
@@ -322,11 +337,17 @@ export class PassageService {
     const passwordOk = await verifyPassword(account?.passwordHash ?? (await this.#dummyPasswordHash()), input.password);
     let failure: string | null = null;
     let usedRecoveryCode = false;
+    let webauthnCredentialId: number | null = null;
     if (!account) failure = 'unknown-account';
     else if (!passwordOk) failure = 'password';
     else if (account.disabledAt) failure = 'disabled';
-    else {
-      const factor = await this.#checkSecondFactor(account, input.code, now, { allowRecoveryCode: true });
+    else if ((input.code === undefined) === (input.webauthn === undefined)) failure = 'second-factor-missing';
+    else if (input.webauthn) {
+      const factor = await this.#webauthn.verifyAssertion(account, challenge, input.webauthn.response);
+      if (factor.ok) webauthnCredentialId = factor.credentialId;
+      else failure = factor.reason;
+    } else {
+      const factor = await this.#checkSecondFactor(account, input.code ?? '', now, { allowRecoveryCode: true });
       if (factor.ok) usedRecoveryCode = factor.recoveryCode;
       else failure = factor.reason;
     }
@@ -347,7 +368,8 @@ export class PassageService {
           detail: {
             accountId: account.id,
             sessionId: created.id,
-            secondFactor: usedRecoveryCode ? 'recovery-code' : 'totp',
+            secondFactor: webauthnCredentialId !== null ? 'webauthn' : usedRecoveryCode ? 'recovery-code' : 'totp',
+            ...(webauthnCredentialId !== null ? { webauthnCredentialId } : {}),
           },
         },
       ],
@@ -517,6 +539,35 @@ export class PassageService {
     if (recovery && (await this.#store.passage.useRecoveryCode(account.id, this.#hash('recovery', recovery), now)))
       return { ok: true, recoveryCode: true };
     return { ok: false, reason: allowRecoveryCode ? 'recovery-code' : 'totp' };
+  }
+
+  // ── Security keys (WebAuthn, SPEC R1): see passage-webauthn.ts ─────────────────────────────
+
+  webauthnRegistrationOptions(
+    account: PassageAccount,
+  ): Promise<WebauthnChallenge<PublicKeyCredentialCreationOptionsJSON>> {
+    return this.#webauthn.registrationOptions(account);
+  }
+
+  registerWebauthnCredential(
+    account: PassageAccount,
+    input: { challengeId: string; name: string; response: RegistrationResponseJSON },
+    client: ClientContext,
+  ): Promise<WebauthnCredentialInfo> {
+    return this.#webauthn.register(account, input, client);
+  }
+
+  listWebauthnCredentials(accountId: number): Promise<WebauthnCredentialInfo[]> {
+    return this.#webauthn.list(accountId);
+  }
+
+  removeWebauthnCredential(account: PassageAccount, id: number, by: Actor): Promise<void> {
+    return this.#webauthn.remove(account, id, by);
+  }
+
+  /** Before sign-in: the options for `navigator.credentials.get()` (decoys for unknown addresses). */
+  webauthnSignInOptions(email: string): Promise<WebauthnChallenge<PublicKeyCredentialRequestOptionsJSON>> {
+    return this.#webauthn.signInOptions(email);
   }
 
   // ── Mailboxes (SPEC R2, R3): see passage-mailboxes.ts ───────────────────────────────────────

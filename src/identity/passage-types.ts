@@ -1,5 +1,6 @@
 // Passage ID (SPEC R1, R2, R4): the personal account a person signs in to the portal and webmail
 // with — e-mail address, password and a second factor — and the mailboxes it is linked to.
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import type { Mailbox } from './types.ts';
 
 /** `operator` runs the platform; `admin` manages one organisation; `user` has linked mailboxes only. */
@@ -72,4 +73,27 @@ export interface PassageAccountSummary extends PassageAccount {
   organisation: string | null;
   linkedMailboxes: number;
   disabledAt: Date | null;
+}
+
+/** A security key or passkey (WebAuthn) as its holder sees it: never the public key. */
+export interface WebauthnCredentialInfo {
+  id: number;
+  name: string;
+  transports: string[];
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+/** What `navigator.credentials.create()`/`.get()` needs, and the id that names its challenge when
+ * the answer comes back. */
+export interface WebauthnChallenge<Options> {
+  challengeId: string;
+  options: Options;
+}
+
+/** A sign-in's second factor by security key: the challenge's id and the browser's assertion
+ * (@simplewebauthn's AuthenticationResponseJSON). */
+export interface WebauthnAssertion {
+  challengeId: string;
+  response: AuthenticationResponseJSON;
 }

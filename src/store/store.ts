@@ -20,6 +20,7 @@ export interface Store {
   readonly outbound: OutboundQueueRepository;
   readonly passage: PassageRepository;
   readonly mailboxLinks: MailboxLinkRepository;
+  readonly passageWebauthn: PassageWebauthnRepository;
   /** Committed changes from this process and, within a second, from other processes on the store. */
   onChange(listener: (event: ChangeEvent) => void): () => void;
   close(): Promise<void>;
@@ -487,6 +488,43 @@ export interface PassageRepository {
     which: { ids: readonly number[] } | { allExcept: number | null },
     audit?: (count: number) => AuditEntry[],
   ): Promise<number>;
+}
+
+/** A security key or passkey registered to a Passage ID as its second factor (WebAuthn, SPEC R1). */
+export interface PassageWebauthnCredentialRecord {
+  id: number;
+  accountId: number;
+  /** The credential ID the authenticator chose (WebAuthn §4 "Credential ID"), base64url. */
+  credentialId: string;
+  /** The credential public key, COSE_Key encoded (RFC 9052 §7), base64url. */
+  publicKey: string;
+  /** The signature counter last accepted (WebAuthn §6.1.1); 0 for authenticators that keep none. */
+  counter: number;
+  /** How the browser can reach the authenticator (usb, nfc, ble, hybrid, internal…). */
+  transports: string[];
+  /** The holder's own name for it ("YubiKey op sleutelbos"). */
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+}
+
+export interface PassageWebauthnRepository {
+  /** Stores a credential with its audit records, in one transaction. UserError ALREADYEXISTS when
+   * the credential ID is registered already (to any account). */
+  insert(
+    credential: Omit<PassageWebauthnCredentialRecord, 'id' | 'lastUsedAt'>,
+    audit: (created: PassageWebauthnCredentialRecord) => AuditEntry[],
+  ): Promise<PassageWebauthnCredentialRecord>;
+  findByCredentialId(credentialId: string): Promise<PassageWebauthnCredentialRecord | null>;
+  /** The account's credentials, oldest first. */
+  list(accountId: number): Promise<PassageWebauthnCredentialRecord[]>;
+  /** Records a sign-in: the new counter and when. False when the stored counter is no longer below
+   * `counter` (an assertion with this or a later counter was accepted meanwhile), except when both
+   * are 0 — an authenticator without a counter. */
+  recordUse(id: number, counter: number, at: Date): Promise<boolean>;
+  /** Removes one of the account's credentials with its audit records, in one transaction; false
+   * when the account has no credential with that id. */
+  delete(accountId: number, id: number, audit: (removed: PassageWebauthnCredentialRecord) => AuditEntry[]): Promise<boolean>;
 }
 
 export interface MailboxActivationRecord {

@@ -72,6 +72,18 @@ export function createWebServer(options: WebServerOptions) {
   if (options.clientSetup) void app.register(clientSetupRoutes, { ...options.clientSetup, hostname: options.hostname });
   if (options.portal) void app.register(portalRoutes, options.portal);
 
+  // A path nobody serves: a page for people, JSON for programs (the APIs answer their own 404s).
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/')) return reply.code(404).send({ error: 'not-found', message: 'No such route' });
+    return reply
+      .code(404)
+      .type('text/html; charset=utf-8')
+      .send(`<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Niet gevonden</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"></head>
+<body><main><h1>Pagina niet gevonden</h1><p lang="nl">Deze pagina bestaat niet. <a href="/">Naar Zorgpost</a></p>
+<p lang="en">This page does not exist. <a href="/">To Zorgpost</a></p><p lang="de">Diese Seite gibt es nicht. <a href="/">Zu Zorgpost</a></p></main></body></html>`);
+  });
+
   app.get('/healthz', async (_request, reply) => {
     const health = await options.health();
     return reply.code(health.ok ? 200 : 503).send({ status: health.ok ? 'ok' : 'unavailable', ...health.detail });

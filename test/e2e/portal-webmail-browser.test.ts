@@ -60,6 +60,7 @@ describe('portal and webmail in a browser', { timeout: 300_000 }, () => {
   let assistent: TestAccount;
   let base: string;
   let newKey = '';
+  const enrolledSecrets = new Map<string, string>();
 
   const shot = async (name: string) => {
     await mkdir(ARTIFACTS, { recursive: true });
@@ -89,6 +90,7 @@ describe('portal and webmail in a browser', { timeout: 300_000 }, () => {
     await browser.assertAxeClean(page, 'invitation');
     await shot('01-invitation');
     const secret = (await page.locator('.totp-secret').textContent())!.trim();
+    enrolledSecrets.set(EMAIL, secret);
     await page.getByLabel('Nieuw wachtwoord').fill(PASSWORD);
     await page.getByLabel('Herhaal het wachtwoord').fill(PASSWORD);
     await page.getByLabel('Code uit de app').fill(totp(secret, new Date()));
@@ -229,4 +231,85 @@ describe('portal and webmail in a browser', { timeout: 300_000 }, () => {
     assert.deepEqual(browser.foreignRequests, [], 'nothing remote was loaded');
     await browser.assertAxeClean(page, 'webmail with a sanitised HTML message');
   });
+
+  it('signs out, signs in with password and TOTP, and serves the account and organisation pages', async () => {
+    await page.getByRole('button', { name: 'Afmelden' }).click();
+    await expectHeading(page, 'Inloggen met Passage ID');
+    await browser.assertAxeClean(page, 'sign-in');
+    await shot('07-sign-in');
+    const secret = await totpSecretOf(EMAIL);
+    await page.getByLabel('E-mailadres').fill(EMAIL);
+    await page.getByLabel('Wachtwoord').fill('niet het wachtwoord');
+    await page.getByLabel('Verificatiecode').fill(totp(secret, new Date(), 1));
+    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: 'E-mailadres, wachtwoord of verificatiecode is onjuist.' }).waitFor();
+    await page.getByLabel('Wachtwoord').fill(PASSWORD);
+    await page.getByLabel('Verificatiecode').fill(totp(secret, new Date(), 1));
+    await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+    // Two linked mailboxes: the list, not the webmail (R4).
+    await expectHeading(page, 'Mailboxen beheren');
+
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Account' }).click();
+    await expectHeading(page, 'Account');
+    await page.locator('.session-list li').first().waitFor();
+    await browser.assertAxeClean(page, 'account');
+
+    await page.getByRole('navigation', { name: 'Hoofdmenu' }).getByRole('link', { name: 'Organisatie' }).click();
+    await expectHeading(page, 'Organisatie beheren');
+    await page.getByLabel('E-mailadres', { exact: true }).fill('praktijkmanager@delinde.nl');
+    await page.getByLabel('Rol').selectOption('admin');
+    await page.getByLabel('Domein van de organisatie').fill('delinde.nl');
+    await page.getByRole('button', { name: 'Uitnodiging maken' }).click();
+    assert.match((await page.locator('.result .secret-value').textContent())!, /\/invite#/);
+    await browser.assertAxeClean(page, 'organisation');
+
+    await page.getByRole('button', { name: 'English' }).click();
+    // The focus stays on the language button; only the words change.
+    await page.getByRole('heading', { level: 1, name: 'Manage organisation' }).waitFor();
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { lang: string } } }).document.documentElement.lang), 'en');
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Organisation verwalten' }).waitFor();
+    await page.getByRole('button', { name: 'Nederlands' }).click();
+  });
+
+  it('sends securely through the Viewer from compose; Sent shows the status and revokes', async () => {
+    await page.goto(`${base}/mail/${jansen.mailboxId}`);
+    await page.getByRole('button', { name: 'Nieuw bericht' }).click();
+    await page.getByLabel('Aan', { exact: true }).fill('Mevrouw De Vries <patient@voorbeeld.example>');
+    // delinde.nl has the default install type viewer-06-controle: Viewer by default, SMS when a number is given.
+    await page.locator('.class-viewer').filter({ hasText: 'patient@voorbeeld.example' }).waitFor();
+    assert.equal(await page.getByLabel('Beveiligd verzenden via de Viewer').isChecked(), true);
+    await page.getByLabel('Mobiel nummer van patient@voorbeeld.example').fill('06 1234 5678');
+    await page.getByLabel('Onderwerp').fill('Uw uitslag');
+    await page.getByLabel('Bericht', { exact: true }).fill('Beste mevrouw De Vries, uw uitslag is binnen.');
+    await page.getByRole('button', { name: 'Concept opslaan' }).click();
+    await notice('Concept opgeslagen.');
+    await page.getByRole('navigation', { name: 'Mappen' }).getByRole('link', { name: /Concepten 1 ongelezen|Concepten/ }).waitFor();
+    await shot('08-compose-secure');
+    await page.getByRole('button', { name: 'Verzenden' }).click();
+    await notice('Bericht verzonden.');
+
+    await page.getByRole('navigation', { name: 'Mappen' }).getByRole('link', { name: /Verzonden/ }).click();
+    await page.locator('button.row').filter({ hasText: 'Uw uitslag' }).click();
+    await page.getByRole('heading', { name: 'Status beveiligd verzonden (Viewer)' }).waitFor();
+    const status = page.locator('.viewer-status');
+    await status.locator('strong', { hasText: 'patient@voorbeeld.example' }).waitFor();
+    await status.getByText(/actief/).waitFor();
+    await status.getByText(/Melding verstuurd/).waitFor();
+    await browser.assertAxeClean(page, 'Sent with Viewer status');
+    await shot('09-sent-viewer-status');
+    await status.getByRole('button', { name: 'Nu intrekken patient@voorbeeld.example' }).click();
+    await status.getByText(/ingetrokken/).first().waitFor();
+    const [record] = await server.server.services.viewerMessages.list((await server.server.services.identity.requireMailbox(jansen.address))!);
+    assert.equal(record?.state, 'revoked');
+
+    // The draft was replaced by the sent message.
+    await page.getByRole('navigation', { name: 'Mappen' }).getByRole('link', { name: /Concepten/ }).click();
+    await page.getByText('Deze map is leeg.').waitFor();
+  });
+
+  /** The account's TOTP secret as the invitee enrolled it (read back for the sign-in step). */
+  async function totpSecretOf(email: string): Promise<string> {
+    return enrolledSecrets.get(email)!;
+  }
 });

@@ -1,5 +1,6 @@
 // Headless Chromium (Debian's /usr/bin/chromium through playwright-core) for the browser tests of
-// the web apps: pages that may talk to 127.0.0.1 only (anything else is aborted and remembered, and
+// the web apps: pages that may talk to 127.0.0.1 and `localhost` only (the test server's host name,
+// which WebAuthn needs; anything else is aborted and remembered, and
 // `close` fails the test over it), and the checks every app shares — the step heading that takes
 // the focus, no horizontal scrolling, and axe-core's WCAG 2.1 AA rules.
 import assert from 'node:assert/strict';
@@ -28,7 +29,7 @@ interface AxeResults {
 }
 
 export class LoopbackBrowser {
-  /** Every request a page tried to make to anywhere but 127.0.0.1. */
+  /** Every request a page tried to make to anywhere but 127.0.0.1 (or localhost). */
   readonly foreignRequests: string[] = [];
   readonly #browser: Browser;
   readonly #contexts: BrowserContext[] = [];
@@ -50,7 +51,7 @@ export class LoopbackBrowser {
     this.#contexts.push(context);
     await context.route('**/*', (route) => {
       const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1') return route.continue();
+      if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
       this.foreignRequests.push(url.href);
       return route.abort();
     });

@@ -1,26 +1,10 @@
-// The webmail service on a test server's real services, a context for a mailbox, the crafted hostile
+// A webmail context for a mailbox of a test server's real services, the crafted hostile
 // HTML message of the sanitiser tests, and a check that sanitised HTML can run nothing and load
 // nothing remote.
 import assert from 'node:assert/strict';
 import type { Services } from '../../src/main.ts';
 import type { Mailbox } from '../../src/identity/types.ts';
-import { WebmailService } from '../../src/mail/webmail/webmail-service.ts';
 import type { WebmailContext } from '../../src/mail/webmail/types.ts';
-
-export function webmailService(services: Services): WebmailService {
-  return new WebmailService({
-    mail: services.mail,
-    secureSend: services.secureSend,
-    classifier: services.classifier,
-    policies: services.policies,
-    directory: services.directory,
-    viewerMessages: services.viewerMessages,
-    audit: services.audit,
-    logger: services.logger,
-    hostname: services.config.hostname,
-    maxMessageBytes: services.config.limits.maxMessageBytes,
-  });
-}
 
 export async function webmailContext(services: Services, address: string, actor = `persoon+${address}`): Promise<WebmailContext> {
   const mailbox: Mailbox | null = await services.store.accounts.findMailbox({ address });

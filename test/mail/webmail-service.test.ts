@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { startTestServer, type TestServer } from '../helpers/harness.ts';
 import { corpusUnavailable, listCorpus, readCorpusMessage } from '../helpers/corpus.ts';
-import { assertInert, hostileMessage, PIXEL_PNG, webmailContext, webmailService } from '../helpers/webmail.ts';
+import { assertInert, hostileMessage, PIXEL_PNG, webmailContext } from '../helpers/webmail.ts';
 import type { WebmailContext } from '../../src/mail/webmail/types.ts';
 import type { WebmailService } from '../../src/mail/webmail/webmail-service.ts';
 import type { Folder } from '../../src/mail/types.ts';
@@ -24,7 +24,7 @@ before(async () => {
   await server.addMailbox('alice@praktijk-linde.nl', 'Dr. Alice Linde');
   await server.addMailbox('bob@praktijk-linde.nl', 'Bob Assistent');
   const { services } = server.server;
-  webmail = webmailService(services);
+  webmail = services.webmail;
   alice = await webmailContext(services, 'alice@praktijk-linde.nl');
   bob = await webmailContext(services, 'bob@praktijk-linde.nl');
 });

@@ -275,5 +275,73 @@ export function passageConformance(getStore: () => Store): void {
       assert.deepEqual(await store.mailboxLinks.listAccountIds(shared.id), [a.id]);
       assert.equal((await store.audit.list({ action: 'conformance.link' })).length, 1);
     });
+
+    it('keeps security keys (WebAuthn): unique credential IDs, counters that only go up, removal per account', async () => {
+      const a = (await store.passage.findAccount({ email: 'a@passage.test' }))!;
+      const b = (await store.passage.findAccount({ email: 'b@passage.test' }))!;
+      const key = (credentialId: string, accountId: number, hours: number) => ({
+        accountId,
+        credentialId,
+        publicKey: 'pQECAyYgASFYIA',
+        counter: 0,
+        transports: ['nfc', 'usb'],
+        name: `Sleutel ${credentialId}`,
+        createdAt: at(hours),
+      });
+      const first = await store.passageWebauthn.insert(key('cred-1', a.id, 2), (c) => [
+        { actor: 'x', action: 'conformance.webauthn.register', detail: { id: c.id } },
+      ]);
+      assert.deepEqual(
+        { ...first, id: 0 },
+        { ...key('cred-1', a.id, 2), id: 0, lastUsedAt: null },
+      );
+      const second = await store.passageWebauthn.insert({ ...key('cred-2', a.id, 3), transports: [] }, () => []);
+      assert.deepEqual(second.transports, []);
+      await store.passageWebauthn.insert(key('cred-3', b.id, 1), () => []);
+      // One credential ID belongs to one account: registered again (anywhere) it is refused, unwritten.
+      await assert.rejects(
+        store.passageWebauthn.insert(key('cred-1', b.id, 4), () => [{ actor: 'x', action: 'conformance.webauthn.register' }]),
+        { code: 'ALREADYEXISTS' },
+      );
+      assert.deepEqual(
+        (await store.audit.list({ action: 'conformance.webauthn.register' })).map((r) => r.detail),
+        [{ id: first.id }],
+      );
+      assert.deepEqual(
+        (await store.passageWebauthn.list(a.id)).map((c) => c.credentialId),
+        ['cred-1', 'cred-2'],
+        'oldest first',
+      );
+      assert.equal((await store.passageWebauthn.findByCredentialId('cred-3'))?.accountId, b.id);
+      assert.equal(await store.passageWebauthn.findByCredentialId('nope'), null);
+
+      // An authenticator without a counter stays at 0; one with a counter must go up every time.
+      assert.equal(await store.passageWebauthn.recordUse(first.id, 0, at(5)), true);
+      assert.equal((await store.passageWebauthn.findByCredentialId('cred-1'))?.lastUsedAt?.getTime(), at(5).getTime());
+      assert.equal(await store.passageWebauthn.recordUse(first.id, 7, at(6)), true);
+      assert.equal(await store.passageWebauthn.recordUse(first.id, 7, at(7)), false, 'the same counter twice');
+      assert.equal(await store.passageWebauthn.recordUse(first.id, 3, at(7)), false, 'a lower counter');
+      assert.equal(await store.passageWebauthn.recordUse(first.id, 0, at(7)), false, 'back to 0');
+      const used = (await store.passageWebauthn.findByCredentialId('cred-1'))!;
+      assert.deepEqual([used.counter, used.lastUsedAt?.getTime()], [7, at(6).getTime()]);
+
+      // Removal: only the account's own keys, with the audit record in the same transaction.
+      const audit = (removed: { id: number; name: string }) => [
+        { actor: 'x', action: 'conformance.webauthn.remove', detail: { id: removed.id, name: removed.name } },
+      ];
+      assert.equal(await store.passageWebauthn.delete(b.id, first.id, audit), false, "another account's key");
+      assert.equal(await store.passageWebauthn.delete(a.id, first.id, audit), true);
+      assert.equal(await store.passageWebauthn.delete(a.id, first.id, audit), false);
+      assert.deepEqual(
+        (await store.audit.list({ action: 'conformance.webauthn.remove' })).map((r) => r.detail),
+        [{ id: first.id, name: 'Sleutel cred-1' }],
+      );
+      assert.deepEqual(
+        (await store.passageWebauthn.list(a.id)).map((c) => c.id),
+        [second.id],
+      );
+      // A removed key's ID may be registered again.
+      assert.ok(await store.passageWebauthn.insert(key('cred-1', b.id, 8), () => []));
+    });
   });
 }

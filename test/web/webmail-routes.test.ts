@@ -25,7 +25,7 @@ import type {
 } from '../../src/web/webmail/wire.ts';
 import { startTestServer, type TestServer } from '../helpers/harness.ts';
 import { multipart } from '../helpers/multipart.ts';
-import { assertInert, hostileMessage, PIXEL_PNG, webmailService } from '../helpers/webmail.ts';
+import { assertInert, hostileMessage, PIXEL_PNG } from '../helpers/webmail.ts';
 
 const MAX_MESSAGE_BYTES = 300_000;
 const CSRF = { 'x-test-csrf': '1' };
@@ -60,7 +60,7 @@ before(async () => {
     return { mailbox: mailbox!, actor: person, remoteAddress: '198.51.100.7' };
   };
   app = createApp();
-  await app.register(webmailRoutes, { prefix: '/api/webmail', service: webmailService(services), authorise });
+  await app.register(webmailRoutes, { prefix: '/api/webmail', service: services.webmail, authorise });
   await app.ready();
   inbox = (await services.mail.getFolder(alice, 'INBOX'))!.id;
   ({ uid: hostileUid } = await services.mail.append(inbox, hostileMessage('evil@evil.example', 'alice@huisarts-eik.nl')));

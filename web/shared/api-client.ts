@@ -16,17 +16,19 @@ export class ApiFailure<Body extends BaseErrorJson = BaseErrorJson> extends Erro
   }
 }
 
-export type ApiCall = <T>(method: 'GET' | 'POST', path: string, body?: FormData | object) => Promise<T>;
+export type ApiCall = <T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: FormData | object) => Promise<T>;
 
-/** Calls under `base`; failures are thrown as `Failure` (an app's own ApiFailure with its error type). */
+/** Calls under `base`; failures are thrown as `Failure` (an app's own ApiFailure with its error type).
+ * Every call but a GET carries `csrfHeader` with `csrfValue()` ("1" unless the app has a session token). */
 export function apiCaller<Body extends BaseErrorJson>(
   base: string,
   csrfHeader: string,
   Failure: new (status: number, body: Body) => ApiFailure<Body>,
+  csrfValue: () => string = () => '1',
 ): ApiCall {
-  return async function call<T>(method: 'GET' | 'POST', path: string, body?: FormData | object): Promise<T> {
+  return async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: FormData | object): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (method === 'POST') headers[csrfHeader] = '1';
+    if (method !== 'GET') headers[csrfHeader] = csrfValue();
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
     else if (body !== undefined) {

@@ -381,6 +381,26 @@ export function createMigrations(dialect: SqlDialectName): Record<string, Migrat
         await db.schema.createIndex('mailbox_activations_mailbox').on('mailbox_activations').columns(['mailbox_id', 'code_hash']).execute();
       },
     },
+    '0006-passage-webauthn': {
+      async up(db) {
+        // SPEC R1: security keys and passkeys (WebAuthn) as a Passage ID's second factor, next to
+        // TOTP. Nothing here is secret: a public key, the ID the authenticator chose for it, and the
+        // signature counter that shows a cloned authenticator (WebAuthn §6.1.1).
+        await db.schema
+          .createTable('passage_webauthn_credentials')
+          .addColumn('id', idType, id)
+          .addColumn('account_id', 'integer', (c) => c.notNull().references('passage_accounts.id').onDelete('cascade'))
+          .addColumn('credential_id', 'text', (c) => c.notNull().unique())
+          .addColumn('public_key', 'text', (c) => c.notNull())
+          .addColumn('counter', 'bigint', (c) => c.notNull())
+          .addColumn('transports', 'text', (c) => c.notNull())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('last_used_at', 'bigint')
+          .execute();
+        await db.schema.createIndex('passage_webauthn_credentials_account').on('passage_webauthn_credentials').column('account_id').execute();
+      },
+    },
   };
 }
 

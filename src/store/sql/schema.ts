@@ -189,6 +189,20 @@ export interface Database {
     user_agent: string;
   };
   passage_mailbox_links: { account_id: number; mailbox_id: number; linked_at: number };
+  passage_webauthn_credentials: {
+    id: Generated<number>;
+    account_id: number;
+    /** base64url */
+    credential_id: string;
+    /** COSE_Key, base64url */
+    public_key: string;
+    counter: number;
+    /** Comma-separated AuthenticatorTransport values. */
+    transports: string;
+    name: string;
+    created_at: number;
+    last_used_at: number | null;
+  };
   mailbox_activations: {
     id: Generated<number>;
     mailbox_id: number;

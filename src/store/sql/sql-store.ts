@@ -21,6 +21,7 @@ import { createPatientChannelRepository } from './patient-channel.ts';
 import { createOutboundQueueRepository } from './outbound-queue.ts';
 import { createPassageRepository } from './passage.ts';
 import { createMailboxLinkRepository } from './passage-links.ts';
+import { createPassageWebauthnRepository } from './passage-webauthn.ts';
 
 const EVENT_RETENTION_MS = 10 * 60 * 1000;
 
@@ -38,6 +39,7 @@ export class SqlStore implements Store {
   readonly outbound;
   readonly passage;
   readonly mailboxLinks;
+  readonly passageWebauthn;
   readonly #db: Kysely<Database>;
   readonly #origin = randomUUID();
   readonly #emitter = new EventEmitter();
@@ -64,6 +66,7 @@ export class SqlStore implements Store {
     this.outbound = createOutboundQueueRepository(ctx);
     this.passage = createPassageRepository(ctx);
     this.mailboxLinks = createMailboxLinkRepository(ctx);
+    this.passageWebauthn = createPassageWebauthnRepository(ctx);
   }
 
   async init(): Promise<void> {

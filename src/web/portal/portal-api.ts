@@ -12,6 +12,7 @@ import { checkCsrf, clearSessionCookie, csrfTokenOf, noSession, sessionToken, se
 import type { PortalServices } from './portal-services.ts';
 import { portalMailboxApi } from './portal-mailbox-api.ts';
 import { portalAdminApi } from './portal-admin-api.ts';
+import { portalWebauthnApi } from './portal-webauthn-api.ts';
 import {
   CSRF_HEADER,
   type AcceptInvitationJson,
@@ -82,7 +83,7 @@ export const portalApi: FastifyPluginAsync<{ services: PortalServices }> = async
   });
 
   // Before a session exists there is no token to check: a fixed header a cross-site form cannot send.
-  api.post<{ Body: LoginJson }>('/login', { bodyLimit: 4096, schema: { body: schemas.login } }, async (request, reply): Promise<LoggedInJson> => {
+  api.post<{ Body: LoginJson }>('/login', { bodyLimit: 16_384, schema: { body: schemas.login } }, async (request, reply): Promise<LoggedInJson> => {
     requireCsrfHeader(request, CSRF_HEADER);
     const result = await passage.login(request.body, clientOf(request));
     if (!result.ok) {
@@ -166,6 +167,7 @@ export const portalApi: FastifyPluginAsync<{ services: PortalServices }> = async
 
   await api.register(portalMailboxApi, { prefix: '/mailboxes', services });
   await api.register(portalAdminApi, { services });
+  await api.register(portalWebauthnApi, { services });
 };
 
 export function positiveId(text: string): number {

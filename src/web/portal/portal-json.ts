@@ -49,8 +49,45 @@ const password = { type: 'string', minLength: 1, maxLength: 1024 } as const;
 const code = { type: 'string', minLength: 1, maxLength: 64 } as const;
 const token = { type: 'string', minLength: 1, maxLength: 128 } as const;
 
+// WebAuthn answers as @simplewebauthn/browser sends them (RegistrationResponseJSON and
+// AuthenticationResponseJSON): only their size is bounded here, the service checks their content.
+const text = (maxLength: number) => ({ type: 'string', maxLength }) as const;
+const credentialId = { type: 'string', minLength: 1, maxLength: 1400 } as const;
+const credentialAnswer = (response: Record<string, unknown>, required: string[]) =>
+  ({
+    type: 'object',
+    required: ['id', 'rawId', 'type', 'response'],
+    properties: {
+      id: credentialId,
+      rawId: credentialId,
+      type: text(32),
+      authenticatorAttachment: text(32),
+      clientExtensionResults: { type: 'object' },
+      response: { type: 'object', required, properties: response },
+    },
+  }) as const;
+const registrationResponse = credentialAnswer(
+  {
+    clientDataJSON: text(8192),
+    attestationObject: text(32_768),
+    authenticatorData: text(8192),
+    transports: { type: 'array', maxItems: 16, items: text(32) },
+    publicKeyAlgorithm: { type: 'integer' },
+    publicKey: text(4096),
+  },
+  ['clientDataJSON', 'attestationObject'],
+);
+const authenticationResponse = credentialAnswer(
+  { clientDataJSON: text(8192), authenticatorData: text(8192), signature: text(2048), userHandle: { type: ['string', 'null'], maxLength: 1024 } },
+  ['clientDataJSON', 'authenticatorData', 'signature'],
+);
+const webauthnAssertion = object({ challengeId: token, response: authenticationResponse });
+
 export const schemas = {
-  login: object({ email, password, code }),
+  // The second factor: a code or a security key's assertion, exactly one.
+  login: { ...object({ email, password, code, webauthn: webauthnAssertion }, ['code', 'webauthn']), oneOf: [{ required: ['code'] }, { required: ['webauthn'] }] },
+  webauthnLoginOptions: object({ email }),
+  webauthnRegister: object({ challengeId: token, name: { type: 'string', minLength: 1, maxLength: 256 }, response: registrationResponse }),
   invitationToken: object({ token }),
   acceptInvitation: object({ token, password, code }),
   passwordChange: object({ current: password, next: password }),

@@ -11,7 +11,15 @@ import type {
   PassageRole,
   PassageSessionInfo,
   TotpEnrolment,
+  WebauthnAssertion,
+  WebauthnChallenge,
+  WebauthnCredentialInfo,
 } from '../../identity/passage-types.ts';
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import type { Actor } from '../../identity/identity-service.ts';
 import type { Mailbox, Organisation } from '../../identity/types.ts';
 import type { MailboxClientSettings } from '../../mail/client-config/apple-mobileconfig.ts';
@@ -26,7 +34,10 @@ export interface PassageLike {
     input: { token: string; password: string; totpCode: string },
     client: ClientContext,
   ): Promise<{ account: PassageAccount; recoveryCodes: string[]; session: NewSession }>;
-  login(input: { email: string; password: string; code: string }, client: ClientContext): Promise<PassageLoginResult>;
+  login(
+    input: { email: string; password: string; code?: string; webauthn?: WebauthnAssertion },
+    client: ClientContext,
+  ): Promise<PassageLoginResult>;
   authenticate(token: string): Promise<{ account: PassageAccount; session: PassageSessionInfo } | null>;
   logout(token: string, client?: ClientContext): Promise<void>;
   listSessions(accountId: number): Promise<PassageSessionInfo[]>;
@@ -41,6 +52,15 @@ export interface PassageLike {
   requireLinkedMailbox(account: PassageAccount, mailboxId: number): Promise<Mailbox>;
   unlinkMailbox(account: PassageAccount, mailboxId: number, by: Actor): Promise<void>;
   generateHostedMailKey(account: PassageAccount, mailboxId: number, client: ClientContext): Promise<{ key: string; mailbox: Mailbox }>;
+  webauthnRegistrationOptions(account: PassageAccount): Promise<WebauthnChallenge<PublicKeyCredentialCreationOptionsJSON>>;
+  registerWebauthnCredential(
+    account: PassageAccount,
+    input: { challengeId: string; name: string; response: RegistrationResponseJSON },
+    client: ClientContext,
+  ): Promise<WebauthnCredentialInfo>;
+  listWebauthnCredentials(accountId: number): Promise<WebauthnCredentialInfo[]>;
+  removeWebauthnCredential(account: PassageAccount, id: number, by: Actor): Promise<void>;
+  webauthnSignInOptions(email: string): Promise<WebauthnChallenge<PublicKeyCredentialRequestOptionsJSON>>;
 }
 
 export interface PortalServices {

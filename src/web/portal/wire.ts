@@ -1,6 +1,12 @@
 // The portal's JSON API (/api/portal/) as it travels (dates as ISO 8601 strings): one definition the
 // route plugin and the browser app (web/portal) both compile against. Types and plain constants only:
 // the browser bundle imports this file, so it must not pull server code in.
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from '@simplewebauthn/server';
 import type { CommonErrorCode, ErrorJsonOf } from '../shared/wire.ts';
 
 /** Every request that changes something carries the session's CSRF token in this header. */
@@ -31,12 +37,57 @@ export interface SessionJson {
   recoveryCodesLeft: number;
 }
 
-/** `POST /api/portal/login` body: `code` is a TOTP code or a recovery code. */
-export interface LoginJson {
+/** `POST /api/portal/login` body: the second factor is `code` (a TOTP code or a recovery code) or
+ * `webauthn` (a security key's answer to `POST /api/portal/login/webauthn/options`), exactly one. */
+export type LoginJson = { email: string; password: string } & (
+  | { code: string; webauthn?: never }
+  | { webauthn: WebauthnAssertionJson; code?: never }
+);
+
+/** `POST /api/portal/login/webauthn/options` body (before sign-in, with `x-zorgpost-csrf: 1`). */
+export interface WebauthnLoginOptionsRequestJson {
   email: string;
-  password: string;
-  code: string;
 }
+
+/** `POST /api/portal/login/webauthn/options`, 200: for `navigator.credentials.get()`; the same shape
+ * whether or not the address has a Passage ID with keys. */
+export interface WebauthnLoginOptionsJson {
+  challengeId: string;
+  options: PublicKeyCredentialRequestOptionsJSON;
+}
+
+/** The `webauthn` of a sign-in: the challenge's id and the browser's assertion. */
+export interface WebauthnAssertionJson {
+  challengeId: string;
+  response: AuthenticationResponseJSON;
+}
+
+/** `POST /api/portal/webauthn/register/options`, 200: for `navigator.credentials.create()`. */
+export interface WebauthnRegistrationOptionsJson {
+  challengeId: string;
+  options: PublicKeyCredentialCreationOptionsJSON;
+}
+
+/** `POST /api/portal/webauthn/register` body; 200 is the new WebauthnCredentialJson. */
+export interface WebauthnRegisterJson {
+  challengeId: string;
+  /** The holder's name for the key, 1–64 characters. */
+  name: string;
+  response: RegistrationResponseJSON;
+}
+
+/** A security key or passkey: `GET /api/portal/webauthn/credentials` → `{ credentials }`,
+ * `DELETE /api/portal/webauthn/credentials/:id` removes one. */
+export interface WebauthnCredentialJson {
+  id: number;
+  name: string;
+  transports: string[];
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** The longest name a security key may have. */
+export const MAX_WEBAUTHN_NAME_LENGTH = 64;
 
 /** `POST /api/portal/login`, 200. */
 export interface LoggedInJson extends SessionJson {

@@ -1,6 +1,6 @@
-// The portal's side of its JSON API (src/web/portal/wire.ts). Requests that change something carry
-// the session's CSRF token (before sign-in: "1", which only the sign-in steps accept); every failure
-// is an ApiFailure with the server's machine code (status 0: no answer).
+// The portal's side of its JSON API (src/web/portal/wire.ts), on the shared caller: requests that
+// change something carry the session's CSRF token (before sign-in "1", which only the sign-in steps
+// accept); every failure is an ApiFailure with the server's machine code (status 0: no answer).
 import type {
   AccountCreatedJson,
   ActivationJson,
@@ -17,7 +17,7 @@ import type {
   SessionJson,
 } from '../../../src/web/portal/wire.ts';
 import { CSRF_HEADER } from '../../../src/web/portal/wire.ts';
-import { ApiFailure as SharedApiFailure } from '../../shared/api-client.ts';
+import { ApiFailure as SharedApiFailure, apiCaller } from '../../shared/api-client.ts';
 
 export class ApiFailure extends SharedApiFailure<ErrorJson> {}
 
@@ -28,31 +28,8 @@ export function rememberCsrfToken(token: string | null): void {
   csrfToken = token ?? '1';
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
-
-export async function call<T>(method: Method, path: string, body?: object | FormData): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (method !== 'GET') headers[CSRF_HEADER] = csrfToken;
-  let payload: BodyInit | undefined;
-  if (body instanceof FormData) payload = body;
-  else if (body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    payload = JSON.stringify(body);
-  }
-  let response: Response;
-  try {
-    response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', cache: 'no-store' });
-  } catch {
-    throw new ApiFailure(0, { error: 'unavailable', message: 'network' });
-  }
-  const parsed: unknown = await response.json().catch(() => null);
-  if (response.ok) return parsed as T;
-  const error = parsed && typeof parsed === 'object' && 'error' in parsed ? (parsed as ErrorJson) : null;
-  throw new ApiFailure(
-    response.status,
-    error ?? { error: response.status >= 500 ? 'internal' : 'bad-input', message: response.statusText },
-  );
-}
+/** Paths are absolute: the portal calls both /api/portal and /api/webmail. */
+export const call = apiCaller<ErrorJson>('', CSRF_HEADER, ApiFailure, () => csrfToken);
 
 const portal = (path: string) => `/api/portal${path}`;
 

@@ -31,6 +31,7 @@ export function CopyableSecret({ value, label, onCopied }: { value: string; labe
       <code className="secret-value">{value}</code>
       <button
         type="button"
+        className="secondary"
         onClick={() =>
           void navigator.clipboard.writeText(value).then(
             () => onCopied(true),

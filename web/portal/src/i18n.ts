@@ -34,6 +34,12 @@ const nl = {
   usedRecoveryCode: (left: number) =>
     `U heeft een herstelcode gebruikt; er zijn er nog ${left}. Maak nieuwe codes aan onder Account.`,
   noAccount: 'Nog geen account? U krijgt een uitnodiging van uw organisatie of de beheerder.',
+  keyLogin: 'Inloggen met beveiligingssleutel',
+  keyLoginHint:
+    'Heeft u een beveiligingssleutel of passkey aan uw Passage ID toegevoegd? Vul uw e-mailadres en wachtwoord in en gebruik de sleutel in plaats van de code.',
+  fillEmailPassword: 'Vul uw e-mailadres en wachtwoord in.',
+  keyNotUsed:
+    'De beveiligingssleutel is niet gebruikt: de vraag is afgebroken of verlopen, of de sleutel hoort niet bij dit e-mailadres. Probeer het opnieuw of vul de code uit uw app in.',
 
   inviteHeading: 'Uw Passage ID aanmaken',
   inviteFor: (email: string, organisation: string | null) =>
@@ -114,6 +120,25 @@ const nl = {
   recoveryCodesLeft: (left: number) => `U heeft nog ${left} ongebruikte herstelcodes.`,
   newRecoveryCodes: 'Nieuwe herstelcodes maken',
   newRecoveryCodesHint: 'Vul een code uit uw authenticator-app in. De oude herstelcodes werken daarna niet meer.',
+  keysHeading: 'Beveiligingssleutels (passkeys)',
+  keysExplain:
+    'Met een beveiligingssleutel (zoals een YubiKey) of een passkey op uw telefoon of computer logt u in zonder de code uit de app over te typen. Uw wachtwoord blijft nodig.',
+  noKeys: 'U heeft nog geen beveiligingssleutel toegevoegd.',
+  keysListLabel: 'Uw beveiligingssleutels',
+  keyCreated: (date: string) => `toegevoegd op ${date}`,
+  keyLastUsed: (date: string) => `laatst gebruikt ${date}`,
+  keyNeverUsed: 'nog niet gebruikt',
+  removeKey: 'Verwijderen',
+  keyName: 'Naam van de sleutel',
+  keyNameHint: 'Bijvoorbeeld “YubiKey sleutelbos” of “Laptop spreekkamer”, zodat u uw sleutels uit elkaar houdt.',
+  keyNameMissing: 'Geef de sleutel een naam.',
+  keyNameTooLong: (max: number) => `De naam mag maximaal ${max} tekens hebben.`,
+  addKey: 'Beveiligingssleutel toevoegen',
+  keyAdded: (name: string) => `Beveiligingssleutel „${name}” is toegevoegd.`,
+  keyRemoved: (name: string) => `Beveiligingssleutel „${name}” is verwijderd.`,
+  keyNotAdded: 'De sleutel is niet toegevoegd: de vraag is afgebroken of verlopen. Probeer het opnieuw.',
+  keyAlreadyAdded: 'Deze sleutel is al aan uw Passage ID toegevoegd.',
+  keysUnsupported: 'Deze browser kan geen beveiligingssleutels of passkeys gebruiken.',
 
   adminHeading: 'Organisatie beheren',
   inviteSomeone: 'Iemand uitnodigen',
@@ -159,6 +184,12 @@ const en: Texts = {
   usedRecoveryCode: (left: number) =>
     `You used a recovery code; ${left} are left. Create new codes under Account.`,
   noAccount: 'No account yet? Your organisation or the administrator sends you an invitation.',
+  keyLogin: 'Sign in with security key',
+  keyLoginHint:
+    'Have you added a security key or passkey to your Passage ID? Enter your e-mail address and password and use the key instead of the code.',
+  fillEmailPassword: 'Please enter your e-mail address and password.',
+  keyNotUsed:
+    'The security key was not used: the request was cancelled or timed out, or the key does not belong to this e-mail address. Try again or enter the code from your app.',
 
   inviteHeading: 'Create your Passage ID',
   inviteFor: (email: string, organisation: string | null) =>
@@ -238,6 +269,25 @@ const en: Texts = {
   recoveryCodesLeft: (left: number) => `You have ${left} unused recovery codes.`,
   newRecoveryCodes: 'Create new recovery codes',
   newRecoveryCodesHint: 'Enter a code from your authenticator app. The old recovery codes stop working.',
+  keysHeading: 'Security keys (passkeys)',
+  keysExplain:
+    'With a security key (such as a YubiKey) or a passkey on your phone or computer you sign in without typing the code from the app. Your password is still needed.',
+  noKeys: 'You have not added a security key yet.',
+  keysListLabel: 'Your security keys',
+  keyCreated: (date: string) => `added on ${date}`,
+  keyLastUsed: (date: string) => `last used ${date}`,
+  keyNeverUsed: 'not used yet',
+  removeKey: 'Remove',
+  keyName: 'Name of the key',
+  keyNameHint: 'For example “YubiKey on key ring” or “Consulting room laptop”, so you can tell your keys apart.',
+  keyNameMissing: 'Give the key a name.',
+  keyNameTooLong: (max: number) => `The name can have at most ${max} characters.`,
+  addKey: 'Add security key',
+  keyAdded: (name: string) => `Security key “${name}” has been added.`,
+  keyRemoved: (name: string) => `Security key “${name}” has been removed.`,
+  keyNotAdded: 'The key was not added: the request was cancelled or timed out. Please try again.',
+  keyAlreadyAdded: 'This key has already been added to your Passage ID.',
+  keysUnsupported: 'This browser cannot use security keys or passkeys.',
 
   adminHeading: 'Manage organisation',
   inviteSomeone: 'Invite someone',
@@ -281,6 +331,12 @@ const de: Texts = {
   usedRecoveryCode: (left: number) =>
     `Sie haben einen Wiederherstellungscode verwendet; ${left} sind übrig. Erstellen Sie unter Konto neue Codes.`,
   noAccount: 'Noch kein Konto? Ihre Organisation oder der Administrator schickt Ihnen eine Einladung.',
+  keyLogin: 'Mit Sicherheitsschlüssel anmelden',
+  keyLoginHint:
+    'Haben Sie Ihrer Passage ID einen Sicherheitsschlüssel oder Passkey hinzugefügt? Geben Sie E-Mail-Adresse und Passwort ein und verwenden Sie den Schlüssel statt des Codes.',
+  fillEmailPassword: 'Bitte geben Sie Ihre E-Mail-Adresse und Ihr Passwort ein.',
+  keyNotUsed:
+    'Der Sicherheitsschlüssel wurde nicht verwendet: Die Anfrage wurde abgebrochen oder ist abgelaufen, oder der Schlüssel gehört nicht zu dieser E-Mail-Adresse. Versuchen Sie es erneut oder geben Sie den Code aus Ihrer App ein.',
 
   inviteHeading: 'Ihre Passage ID erstellen',
   inviteFor: (email: string, organisation: string | null) =>
@@ -361,6 +417,25 @@ const de: Texts = {
   recoveryCodesLeft: (left: number) => `Sie haben noch ${left} unbenutzte Wiederherstellungscodes.`,
   newRecoveryCodes: 'Neue Wiederherstellungscodes erstellen',
   newRecoveryCodesHint: 'Geben Sie einen Code aus Ihrer Authenticator-App ein. Die alten Codes funktionieren danach nicht mehr.',
+  keysHeading: 'Sicherheitsschlüssel (Passkeys)',
+  keysExplain:
+    'Mit einem Sicherheitsschlüssel (etwa einem YubiKey) oder einem Passkey auf Ihrem Telefon oder Computer melden Sie sich an, ohne den Code aus der App abzutippen. Ihr Passwort bleibt nötig.',
+  noKeys: 'Sie haben noch keinen Sicherheitsschlüssel hinzugefügt.',
+  keysListLabel: 'Ihre Sicherheitsschlüssel',
+  keyCreated: (date: string) => `hinzugefügt am ${date}`,
+  keyLastUsed: (date: string) => `zuletzt verwendet ${date}`,
+  keyNeverUsed: 'noch nicht verwendet',
+  removeKey: 'Entfernen',
+  keyName: 'Name des Schlüssels',
+  keyNameHint: 'Zum Beispiel „YubiKey am Schlüsselbund“ oder „Laptop Sprechzimmer“, damit Sie Ihre Schlüssel unterscheiden können.',
+  keyNameMissing: 'Geben Sie dem Schlüssel einen Namen.',
+  keyNameTooLong: (max: number) => `Der Name darf höchstens ${max} Zeichen haben.`,
+  addKey: 'Sicherheitsschlüssel hinzufügen',
+  keyAdded: (name: string) => `Sicherheitsschlüssel „${name}“ wurde hinzugefügt.`,
+  keyRemoved: (name: string) => `Sicherheitsschlüssel „${name}“ wurde entfernt.`,
+  keyNotAdded: 'Der Schlüssel wurde nicht hinzugefügt: Die Anfrage wurde abgebrochen oder ist abgelaufen. Bitte versuchen Sie es erneut.',
+  keyAlreadyAdded: 'Dieser Schlüssel ist Ihrer Passage ID bereits hinzugefügt.',
+  keysUnsupported: 'Dieser Browser kann keine Sicherheitsschlüssel oder Passkeys verwenden.',
 
   adminHeading: 'Organisation verwalten',
   inviteSomeone: 'Jemanden einladen',

@@ -2,7 +2,7 @@
 // from the server's classifier (community / Viewer / unsafe) with the reason; secure sending and
 // the mobile numbers follow the organisation's install type; files come from the picker or are
 // dropped on it; addresses complete from the directory. A send is a submission like SMTP's.
-import { useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from 'react';
 import type {
   AddressJson,
   ComposeAddressJson,
@@ -13,7 +13,7 @@ import type {
   RecipientChecksJson,
 } from '../../../../src/web/webmail/wire.ts';
 import { AttachmentPicker } from '../../../shared/components.tsx';
-import { NoticeArea, StepHeading, useTexts } from '../components.tsx';
+import { NoticeArea, useTexts } from '../components.tsx';
 import { notice as makeNotice, type Notice } from '../notices.ts';
 import { useMailTexts } from './mail-context.ts';
 import { formatAddresses, parseAddresses } from './address-text.ts';
@@ -46,9 +46,17 @@ interface Props {
   api: WebmailApi;
   mailbox: MailboxJson;
   start: ComposeStart;
-  onDone: (result: 'sent' | 'saved' | 'discarded') => void;
+  onDone: (result: 'sent' | 'discarded') => void;
+  /** A draft was saved (the Drafts folder changed). */
+  onSaved: () => void;
   onError: (error: unknown) => void;
 }
+
+/** RFC 5322 §2.1.1: a line is at most 998 characters; the server refuses longer subjects. */
+const MAX_SUBJECT = 998;
+
+/** A draft in progress is saved this often when it changed (and on "Concept opgeslagen"). */
+const AUTOSAVE_MS = 30_000;
 
 /** The form's first values, whichever way compose was opened. */
 function initialValues(start: ComposeStart) {
@@ -69,7 +77,7 @@ function initialValues(start: ComposeStart) {
   return { to: formatAddresses(start.to), cc: formatAddresses(start.cc), bcc: '', subject: start.subject, text: start.text, kept: start.kept, secure: null, mobiles: {} };
 }
 
-export function Compose({ api, mailbox, start, onDone, onError }: Props) {
+export function Compose({ api, mailbox, start, onDone, onSaved, onError }: Props) {
   const m = useMailTexts();
   const { size } = useTexts();
   const initial = useMemo(() => initialValues(start), [start]);
@@ -127,6 +135,8 @@ export function Compose({ api, mailbox, start, onDone, onError }: Props) {
     event.preventDefault();
     if (busy) return;
     if (recipients.length === 0) return setNotice(makeNotice.error(() => m.noRecipients));
+    // What the page already shows as invalid or refused is not sent to be refused again.
+    if (checks?.recipients.some((r) => r.class === 'invalid' || r.refused)) return setNotice(makeNotice.error(() => m.refusedRecipients));
     setBusy(true);
     try {
       await api.send(message(), files);
@@ -139,28 +149,53 @@ export function Compose({ api, mailbox, start, onDone, onError }: Props) {
     }
   }
 
-  async function saveDraft() {
-    if (busy) return;
-    setBusy(true);
+  /** What a save would store, to tell whether anything changed since the last one. */
+  const snapshot = JSON.stringify([to, cc, bcc, subject, text, kept, secureChosen, mobiles, files.map((f) => [f.name, f.size])]);
+  const [savedSnapshot, setSavedSnapshot] = useState(snapshot);
+  const saving = useRef(false);
+
+  async function saveDraft(quiet = false) {
+    if (busy || saving.current) return;
+    saving.current = true;
     try {
       const saved = await api.saveDraft(message(), files);
       setDraftUid(saved.uid);
-      onDone('saved');
+      setSavedSnapshot(snapshot);
+      onSaved();
+      if (!quiet) setNotice(makeNotice.success(() => m.draftSaved));
     } catch (error) {
       onError(error);
     } finally {
-      setBusy(false);
+      saving.current = false;
     }
   }
 
+  // Nothing typed is lost when the tab closes: a changed draft is saved every half minute.
+  const autosave = useRef(saveDraft);
+  autosave.current = saveDraft;
+  const dirty = snapshot !== savedSnapshot;
+  useEffect(() => {
+    if (!dirty) return;
+    const timer = setTimeout(() => void autosave.current(true), AUTOSAVE_MS);
+    return () => clearTimeout(timer);
+  }, [dirty, snapshot]);
+
   return (
-    <form className="compose" onSubmit={(event) => void submit(event)} noValidate>
-      <StepHeading>{start.kind === 'draft' ? m.editDraft : subject || m.newMessage}</StepHeading>
+    <form
+      className="compose"
+      onSubmit={(event) => void submit(event)}
+      // Enter in a one-line field (an address, the subject) must not send the message: only the button does.
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' && (event.target as HTMLElement).tagName === 'INPUT') event.preventDefault();
+      }}
+      noValidate
+    >
+      <h2 className="compose-heading">{start.kind === 'draft' ? m.editDraft : subject || m.newMessage}</h2>
       <NoticeArea notice={notice} />
       <p className="hint">
         {m.from}: {mailbox.displayName} &lt;{mailbox.address}&gt;
       </p>
-      <AddressField api={api} label={m.to} value={to} onChange={setTo} hint={m.recipientsHint} />
+      <AddressField api={api} label={m.to} value={to} onChange={setTo} hint={m.recipientsHint} autoFocus={start.kind !== 'reply'} />
       <AddressField api={api} label={m.cc} value={cc} onChange={setCc} />
       <AddressField api={api} label={m.bcc} value={bcc} onChange={setBcc} />
       {checks && checks.recipients.length > 0 && (
@@ -168,7 +203,7 @@ export function Compose({ api, mailbox, start, onDone, onError }: Props) {
           {checks.recipients.map((r) => (
             <li key={r.address} className={`class-${r.class}${r.refused ? ' refused' : ''}`}>
               <span className="recipient-address">{r.address}</span> <span className="class-badge">{m.recipientClasses[r.class]}</span>
-              <span className="hint"> — {r.reason}</span>
+              {(r.refused || r.class === 'invalid') && <span className="hint"> — {r.reason}</span>}
             </li>
           ))}
         </ul>
@@ -198,8 +233,8 @@ export function Compose({ api, mailbox, start, onDone, onError }: Props) {
           )}
         </div>
       )}
-      <PlainField label={m.subject} value={subject} onChange={setSubject} />
-      <BodyField label={m.body} value={text} onChange={setText} />
+      <PlainField label={m.subject} value={subject} onChange={setSubject} maxLength={MAX_SUBJECT} />
+      <BodyField label={m.body} value={text} onChange={setText} autoFocus={start.kind === 'reply'} />
       {kept.length > 0 && (
         <ul className="chosen" aria-label={m.keptFiles}>
           {kept.map((file, index) => (
@@ -239,7 +274,21 @@ export function Compose({ api, mailbox, start, onDone, onError }: Props) {
 }
 
 /** An address line with completion from the directory for the address being typed (after the last comma). */
-function AddressField({ api, label, value, onChange, hint }: { api: WebmailApi; label: string; value: string; onChange: (value: string) => void; hint?: string }) {
+function AddressField({
+  api,
+  label,
+  value,
+  onChange,
+  hint,
+  autoFocus = false,
+}: {
+  api: WebmailApi;
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+  hint?: string;
+  autoFocus?: boolean;
+}) {
   const id = useId();
   const listId = useId();
   const hintId = useId();
@@ -262,6 +311,8 @@ function AddressField({ api, label, value, onChange, hint }: { api: WebmailApi; 
       <input
         id={id}
         type="text"
+        // The first field of a new message or a forward: where writing starts (WCAG 2.4.3 keeps the order).
+        autoFocus={autoFocus}
         list={listId}
         autoComplete="off"
         aria-describedby={hint ? hintId : undefined}
@@ -284,12 +335,12 @@ function AddressField({ api, label, value, onChange, hint }: { api: WebmailApi; 
   );
 }
 
-function PlainField({ label, value, onChange }: { label: string; value: string; onChange: (value: string) => void }) {
+function PlainField({ label, value, onChange, maxLength }: { label: string; value: string; onChange: (value: string) => void; maxLength: number }) {
   const id = useId();
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} type="text" value={value} onChange={(event) => onChange(event.target.value)} />
+      <input id={id} type="text" maxLength={maxLength} value={value} onChange={(event) => onChange(event.target.value)} />
     </div>
   );
 }
@@ -304,12 +355,19 @@ function MobileField({ label, value, required, onChange }: { label: string; valu
   );
 }
 
-function BodyField({ label, value, onChange }: { label: string; value: string; onChange: (value: string) => void }) {
+function BodyField({ label, value, onChange, autoFocus }: { label: string; value: string; onChange: (value: string) => void; autoFocus: boolean }) {
   const id = useId();
+  const field = useRef<HTMLTextAreaElement>(null);
+  // A reply starts above the quote, where the answer goes.
+  useEffect(() => {
+    if (!autoFocus || !field.current) return;
+    field.current.focus();
+    field.current.setSelectionRange(0, 0);
+  }, [autoFocus]);
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <textarea id={id} rows={14} value={value} onChange={(event) => onChange(event.target.value)} />
+      <textarea ref={field} id={id} rows={14} value={value} onChange={(event) => onChange(event.target.value)} />
     </div>
   );
 }

@@ -3,9 +3,9 @@
 // lives here; the panes show it and report what the person did. Keyboard shortcuts work anywhere
 // outside a form field.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { FolderJson, ListOrder, MailboxJson, MessageJson, MessageRowJson } from '../../../../src/web/webmail/wire.ts';
+import type { FolderJson, ListOrder, MailboxJson, MessageJson, MessageRowJson, MovedJson } from '../../../../src/web/webmail/wire.ts';
 import { ApiFailure } from '../api.ts';
-import { NoticeArea, useTexts } from '../components.tsx';
+import { NoticeArea, StepHeading, useTexts } from '../components.tsx';
 import { errorNotice, notice as makeNotice, type Notice } from '../notices.ts';
 import type { ScreenProps } from '../screen-props.ts';
 import { Compose, type ComposeStart } from './Compose.tsx';
@@ -47,6 +47,8 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
   const [compose, setCompose] = useState<ComposeStart | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [undo, setUndo] = useState<Undo | null>(null);
+  /** The mailbox is not (or no longer) linked to this Passage ID, or does not exist. */
+  const [unavailable, setUnavailable] = useState(false);
   const searchField = useRef<HTMLInputElement>(null);
 
   const current = folders.find((f) => f.name === (folderName ?? 'INBOX')) ?? null;
@@ -68,8 +70,13 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
   }, [api, fail]);
 
   useEffect(() => {
-    api.mailbox().then(setMailbox, fail);
-    void loadFolders();
+    api.mailbox().then(
+      (found) => {
+        setMailbox(found);
+        void loadFolders();
+      },
+      (error: unknown) => (error instanceof ApiFailure && error.status === 404 ? setUnavailable(true) : fail(error)),
+    );
   }, [api, fail, loadFolders]);
 
   /** The cursor of the next page, kept outside the state the list effect depends on. */
@@ -90,25 +97,36 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
         }));
       } catch (error) {
         fail(error);
+        // Not "loading" for ever: an empty list, and the notice says what went wrong.
+        if (!more) setList({ rows: [], total: 0, nextAfter: null });
       }
     },
     [api, currentId, order, query, fail],
   );
 
-  // A new folder, order or search starts the list again.
+  // A new folder, order or search starts the list again (and what was said about the last one goes).
   useEffect(() => {
     setList(null);
     setOpen(null);
+    setNotice(null);
+    setUndo(null);
     void loadList(false);
   }, [loadList]);
 
+  const closeMessage = useCallback(() => {
+    setOpen(null);
+    history.pushState(null, '', location.pathname);
+  }, []);
+
   const openMessage = useCallback(
-    async (uid: number) => {
-      if (!current) return;
+    async (uid: number, remember = true) => {
+      if (currentId === null) return;
       try {
-        const message = await api.message(current.id, uid);
+        const message = await api.message(currentId, uid);
         setCompose(null);
         setOpen(message);
+        // The open message is in the address (?open=UID): Back returns to the list, a reload reopens it.
+        if (remember) history.pushState(null, '', `${location.pathname}?open=${uid}`);
         const seen = (rows: MessageRowJson[]) => rows.map((row) => (row.uid === uid ? { ...row, flags: message.flags } : row));
         setList((previous) => previous && { ...previous, rows: seen(previous.rows) });
         void loadFolders();
@@ -116,13 +134,46 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
         fail(error);
       }
     },
-    [api, current, fail, loadFolders],
+    [api, currentId, fail, loadFolders],
   );
+
+  // The message named in the address: on arrival in a folder (a reload) and when Back or Forward
+  // changes it — not on every re-render, which would close a reply being written.
+  const openLatest = useRef(openMessage);
+  openLatest.current = openMessage;
+  useEffect(() => {
+    if (currentId === null) return;
+    const follow = () => {
+      const uid = Number(new URLSearchParams(location.search).get('open'));
+      if (Number.isSafeInteger(uid) && uid > 0) void openLatest.current(uid, false);
+      else setOpen(null);
+    };
+    follow();
+    addEventListener('popstate', follow);
+    return () => removeEventListener('popstate', follow);
+  }, [currentId]);
 
   const refreshAfterChange = useCallback(async () => {
     setOpen(null);
     await Promise.all([loadFolders(), loadList(false)]);
   }, [loadFolders, loadList]);
+
+  /** After a delete or move: the notice, and "undo" moving the messages back where they were. */
+  const offerUndo = useCallback(
+    (result: MovedJson, from: number, done: Notice) => {
+      setNotice(done);
+      setUndo({
+        label: m.undo,
+        run: async () => {
+          await api.move(result.folderId, result.moved.map(([, uid]) => uid), from);
+          setUndo(null);
+          setNotice(makeNotice.success(() => m.restored));
+          await Promise.all([loadFolders(), loadList(false)]);
+        },
+      });
+    },
+    [api, m, loadFolders, loadList],
+  );
 
   const remove = useCallback(
     async (message: MessageJson) => {
@@ -133,25 +184,12 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
         if (result.permanent) {
           setUndo(null);
           setNotice(makeNotice.success(() => m.deletedForGood));
-          return;
-        }
-        const back = result.moved.map(([, to]) => to);
-        const from = current.id;
-        setNotice(makeNotice.success(() => m.deleted));
-        setUndo({
-          label: m.undo,
-          run: async () => {
-            await api.move(result.folderId, back, from);
-            setUndo(null);
-            setNotice(makeNotice.success(() => m.restored));
-            await Promise.all([loadFolders(), loadList(false)]);
-          },
-        });
+        } else offerUndo(result, current.id, makeNotice.success(() => m.deleted));
       } catch (error) {
         fail(error);
       }
     },
-    [api, current, fail, m, refreshAfterChange, loadFolders, loadList],
+    [api, current, fail, m, refreshAfterChange, offerUndo],
   );
 
   const move = useCallback(
@@ -160,22 +198,12 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
       try {
         const result = await api.move(current.id, [message.uid], to.id);
         await refreshAfterChange();
-        const from = current.id;
-        setNotice(makeNotice.success(() => m.moved(folderLabel(to, m))));
-        setUndo({
-          label: m.undo,
-          run: async () => {
-            await api.move(result.folderId, result.moved.map(([, uid]) => uid), from);
-            setUndo(null);
-            setNotice(makeNotice.success(() => m.restored));
-            await Promise.all([loadFolders(), loadList(false)]);
-          },
-        });
+        offerUndo(result, current.id, makeNotice.success(() => m.moved(folderLabel(to, m))));
       } catch (error) {
         fail(error);
       }
     },
-    [api, current, fail, m, refreshAfterChange, loadFolders, loadList],
+    [api, current, fail, m, refreshAfterChange, offerUndo],
   );
 
   const setFlag = useCallback(
@@ -212,10 +240,9 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
   );
 
   const composeFinished = useCallback(
-    async (result: 'sent' | 'saved' | 'discarded') => {
+    async (result: 'sent' | 'discarded') => {
       setCompose(null);
       if (result === 'sent') setNotice(makeNotice.success(() => m.sent));
-      if (result === 'saved') setNotice(makeNotice.success(() => m.draftSaved));
       await Promise.all([loadFolders(), loadList(false)]);
     },
     [m, loadFolders, loadList],
@@ -267,6 +294,19 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
   };
 
   const drafts = current?.specialUse === '\\Drafts';
+  if (unavailable) {
+    return (
+      <div className="page">
+        <StepHeading>{m.unavailableHeading}</StepHeading>
+        <p>{m.unavailable}</p>
+        <p>
+          <a href="/mailboxes" onClick={(event) => (event.preventDefault(), navigate({ page: 'mailboxes' }))}>
+            {m.toMailboxes}
+          </a>
+        </p>
+      </div>
+    );
+  }
   return (
     <MailTextsContext.Provider value={m}>
       <div className="mail">
@@ -311,7 +351,7 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
           />
           <section className="reading-pane" aria-label={compose ? m.newMessage : open ? open.subject || m.noSubject : m.selectMessage}>
             {compose && mailbox ? (
-              <Compose api={api} mailbox={mailbox} start={compose} onDone={composeFinished} onError={fail} />
+              <Compose api={api} mailbox={mailbox} start={compose} onDone={composeFinished} onSaved={() => void loadFolders()} onError={fail} />
             ) : open && current ? (
               <MessageView
                 api={api}
@@ -320,7 +360,7 @@ export function Webmail({ mailboxId, folder: folderName, navigate, onSessionLost
                 folders={folders}
                 rows={list?.rows ?? []}
                 onOpen={(uid) => void openMessage(uid)}
-                onClose={() => setOpen(null)}
+                onClose={closeMessage}
                 onReply={(mode) => void startCompose(replyStart(open, mode, mailbox, m, texts.dateTime))}
                 onForward={() => void startCompose(forwardStart(open, m, texts.dateTime))}
                 onFlag={(flag, on) => void setFlag(open, flag, on)}
@@ -353,8 +393,10 @@ function SearchForm({ fieldRef, query, onSearch }: { fieldRef: React.RefObject<H
       <label htmlFor="mail-search" className="visually-hidden">
         {m.search}
       </label>
-      <input ref={fieldRef} id="mail-search" type="search" placeholder={m.search} value={text} onChange={(event) => setText(event.target.value)} />
-      <button type="submit">{m.searchButton}</button>
+      <input ref={fieldRef} id="mail-search" type="search" maxLength={500} placeholder={m.search} value={text} onChange={(event) => setText(event.target.value)} />
+      <button type="submit" className="secondary">
+        {m.searchButton}
+      </button>
       {query && (
         <button
           type="button"

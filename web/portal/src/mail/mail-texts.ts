@@ -107,6 +107,10 @@ const nl = {
     ['/', 'zoeken'],
   ] as Array<[string, string]>,
   loading: 'Bezig met laden…',
+  unavailableHeading: 'Mailbox niet beschikbaar',
+  unavailable: 'Deze mailbox bestaat niet of is niet aan uw Passage ID gekoppeld.',
+  toMailboxes: 'Naar Mailboxen beheren',
+  listFailed: 'De berichten konden niet worden geladen.',
   close: 'Sluiten',
   backToList: 'Terug naar de lijst',
 };
@@ -217,6 +221,10 @@ const en: MailTexts = {
     ['/', 'search'],
   ],
   loading: 'Loading…',
+  unavailableHeading: 'Mailbox not available',
+  unavailable: 'This mailbox does not exist or is not linked to your Passage ID.',
+  toMailboxes: 'To the mailboxes',
+  listFailed: 'The messages could not be loaded.',
   close: 'Close',
   backToList: 'Back to the list',
 };
@@ -325,6 +333,10 @@ const de: MailTexts = {
     ['/', 'suchen'],
   ],
   loading: 'Wird geladen…',
+  unavailableHeading: 'Postfach nicht verfügbar',
+  unavailable: 'Dieses Postfach gibt es nicht oder es ist nicht mit Ihrer Passage ID verknüpft.',
+  toMailboxes: 'Zu den Postfächern',
+  listFailed: 'Die Nachrichten konnten nicht geladen werden.',
   close: 'Schließen',
   backToList: 'Zurück zur Liste',
 };

@@ -1,5 +1,5 @@
 // The Passage ID's own security (SPEC R1): password change, the sessions with sign-out per session
-// and everywhere, and new recovery codes.
+// and everywhere, new recovery codes, and security keys / passkeys (SecurityKeys.tsx).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { MIN_PASSWORD_LENGTH, type SessionInfoJson } from '../../../../src/web/portal/wire.ts';
 import { api } from '../api.ts';
@@ -7,6 +7,7 @@ import { NoticeArea, StepHeading, useTexts } from '../components.tsx';
 import { Field } from '../fields.tsx';
 import { notice as makeNotice, type Notice } from '../notices.ts';
 import { useAction, type ScreenProps } from '../screen-props.ts';
+import { SecurityKeys } from './SecurityKeys.tsx';
 
 interface Props extends ScreenProps {
   notice: Notice | null;
@@ -134,6 +135,8 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
           </form>
         )}
       </section>
+
+      <SecurityKeys onSessionLost={onSessionLost} />
     </>
   );
 }
