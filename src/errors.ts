@@ -17,10 +17,13 @@ export type UserErrorCode =
 
 export class UserError extends Error {
   readonly code: UserErrorCode;
-  constructor(code: UserErrorCode, message: string) {
+  /** Which rule was broken, as a stable key a user interface translates (the message is English). */
+  readonly reason: string | undefined;
+  constructor(code: UserErrorCode, message: string, reason?: string) {
     super(message);
     this.name = 'UserError';
     this.code = code;
+    this.reason = reason;
   }
 }
 

@@ -83,7 +83,8 @@ export class PassageMailboxes {
       throw tooManyAttempts(wait);
     }
     const klantnummer = input.klantnummer.replace(/\s+/g, '');
-    if (!/^\d{9}$/.test(klantnummer)) throw new UserError('BADINPUT', 'A klantnummer is 9 digits, like 500123456');
+    if (!/^\d{9}$/.test(klantnummer))
+      throw new UserError('BADINPUT', 'A klantnummer is 9 digits, like 500123456', 'klantnummer-format');
     const code = canonicalActivationCode(input.code);
     const mailbox = await this.#store.accounts.findMailbox({ klantnummer });
     const activation =
@@ -106,11 +107,16 @@ export class PassageMailboxes {
         new UserError(
           'AUTHENTICATIONFAILED',
           'The klantnummer and activation code do not match. Check both, or ask your administrator for new activation data.',
+          'activation-mismatch',
         ),
       );
     }
     if (await this.#store.mailboxLinks.findLinked(account.id, mailbox.id)) {
-      throw new UserError('ALREADYEXISTS', `Mailbox ${mailbox.address} is already linked to your Passage ID`);
+      throw new UserError(
+        'ALREADYEXISTS',
+        `Mailbox ${mailbox.address} is already linked to your Passage ID`,
+        'already-linked',
+      );
     }
     if (activation.usedAt) {
       throw await failure(
@@ -118,6 +124,7 @@ export class PassageMailboxes {
         new UserError(
           'CANNOT',
           'This activation code has already been used. Ask your administrator for new activation data.',
+          'activation-used',
         ),
       );
     }
@@ -127,6 +134,7 @@ export class PassageMailboxes {
         new UserError(
           'CANNOT',
           `This activation code expired on ${activation.expiresAt.toISOString().slice(0, 10)}. Ask your administrator for new activation data.`,
+          'activation-used',
         ),
       );
     }
@@ -145,6 +153,7 @@ export class PassageMailboxes {
       throw new UserError(
         'CANNOT',
         'This activation code has just been used or has expired. Ask your administrator for new activation data.',
+        'activation-used',
       );
     this.#throttle.recordSuccess(key);
     return { ...mailbox, linkedAt: linked.linkedAt };

@@ -29,12 +29,20 @@ function normalisePassword(password: string): string {
 export function checkPasswordPolicy(password: string, email: string): void {
   const normalised = normalisePassword(password);
   if ([...normalised].length < MIN_PASSWORD_LENGTH) {
-    throw new UserError('BADINPUT', `The password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+    throw new UserError(
+      'BADINPUT',
+      `The password must have at least ${MIN_PASSWORD_LENGTH} characters`,
+      'password-too-short',
+    );
   }
   if (normalised.length > MAX_PASSWORD_LENGTH)
-    throw new UserError('BADINPUT', `The password must have at most ${MAX_PASSWORD_LENGTH} characters`);
+    throw new UserError(
+      'BADINPUT',
+      `The password must have at most ${MAX_PASSWORD_LENGTH} characters`,
+      'password-too-long',
+    );
   if (normalised.trim().toLowerCase() === email.trim().toLowerCase()) {
-    throw new UserError('BADINPUT', 'The password must not be your e-mail address');
+    throw new UserError('BADINPUT', 'The password must not be your e-mail address', 'password-is-email');
   }
 }
 

@@ -122,7 +122,8 @@ export class PassageService {
     by: Actor,
   ): Promise<{ email: string; role: PassageRole; expiresAt: Date; token: string; url: string }> {
     const email = input.email.trim().toLowerCase();
-    if (!isMailAddress(email)) throw new UserError('BADINPUT', `"${input.email}" is not a valid e-mail address`);
+    if (!isMailAddress(email))
+      throw new UserError('BADINPUT', `"${input.email}" is not a valid e-mail address`, 'invalid-email');
     if (!ROLES.includes(input.role))
       throw new UserError('BADINPUT', `Unknown role "${input.role}": use operator, admin or user`);
     const domain = input.orgDomain?.trim().toLowerCase() || null;
@@ -134,16 +135,22 @@ export class PassageService {
           'An operator runs the whole platform: an operator invitation has no organisation',
         );
     } else {
-      if (!domain) throw new UserError('BADINPUT', `An ${input.role} invitation needs the organisation's domain`);
+      if (!domain)
+        throw new UserError(
+          'BADINPUT',
+          `An invitation for ${input.role === 'admin' ? 'an organisation admin' : 'a staff member'} needs the organisation's domain`,
+          'organisation-needed',
+        );
       org = await this.#store.accounts.findOrganisation({ domain });
       if (!org)
         throw new UserError(
           'NONEXISTENT',
           `No organisation has the domain ${domain}; add it first with "zorgpost org add"`,
+          'unknown-organisation',
         );
     }
     if (await this.#store.passage.findAccount({ email }))
-      throw new UserError('ALREADYEXISTS', `A Passage ID for ${email} already exists`);
+      throw new UserError('ALREADYEXISTS', `A Passage ID for ${email} already exists`, 'account-exists');
     const token = newToken();
     const createdAt = this.#now();
     const expiresAt = new Date(createdAt.getTime() + INVITATION_VALID_MS);
@@ -236,6 +243,7 @@ export class PassageService {
       throw new UserError(
         'AUTHENTICATIONFAILED',
         'The code from the authenticator app is not correct. Check that the phone shows the current time and enter the code it shows now.',
+        'wrong-code',
       );
     }
     const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);
@@ -288,18 +296,21 @@ export class PassageService {
       throw new UserError(
         'NONEXISTENT',
         'This invitation link is not valid. Check that you opened the whole link, or ask for a new invitation.',
+        'invitation-invalid',
       );
     }
     if (invitation.usedAt) {
       throw new UserError(
         'CANNOT',
         'This invitation has already been used. Sign in with your Passage ID, or ask for a new invitation.',
+        'invitation-used',
       );
     }
     if (invitation.expiresAt <= this.#now()) {
       throw new UserError(
         'CANNOT',
         `This invitation expired on ${invitation.expiresAt.toISOString().slice(0, 10)}. Ask for a new invitation.`,
+        'invitation-expired',
       );
     }
     return invitation;
@@ -465,11 +476,11 @@ export class PassageService {
         action: 'passage.password.change.failure',
         detail: { reason: 'password' },
       });
-      throw new UserError('AUTHENTICATIONFAILED', 'The current password is not correct');
+      throw new UserError('AUTHENTICATIONFAILED', 'The current password is not correct', 'wrong-password');
     }
     checkPasswordPolicy(input.next, stored.email);
     if (input.next.normalize('NFKC') === input.current.normalize('NFKC')) {
-      throw new UserError('BADINPUT', 'The new password must differ from the current one');
+      throw new UserError('BADINPUT', 'The new password must differ from the current one', 'same-password');
     }
     const keep = input.keepSessionId ?? null;
     await this.#store.passage.setPassword(stored.id, await hashPassword(input.next), keep, [
@@ -492,6 +503,7 @@ export class PassageService {
       throw new UserError(
         'AUTHENTICATIONFAILED',
         'The code from the authenticator app is not correct (or was used already): enter the code it shows now',
+        'wrong-code',
       );
     }
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, generateRecoveryCode);

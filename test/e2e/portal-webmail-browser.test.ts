@@ -104,6 +104,11 @@ describe('portal and webmail in a browser', { timeout: 300_000 }, () => {
 
   it('links two mailboxes with their activation data', async () => {
     const { passage, identity } = server.server.services;
+    // A refusal is told in the page's language (the service's reason, not its English sentence).
+    await page.getByLabel('Klantnummer').fill(jansen.klantnummer);
+    await page.getByLabel('Activatiecode').fill('ABCD-EFGH-JKLM');
+    await page.getByRole('button', { name: 'Koppelen' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Klantnummer en activatiecode horen niet bij elkaar.' }).waitFor();
     for (const account of [jansen, assistent]) {
       const activation = await passage.issueActivation((await identity.requireMailbox(account.address))!, { actor: 'cli' });
       await page.getByLabel('Klantnummer').fill(activation.klantnummer);
@@ -127,7 +132,9 @@ describe('portal and webmail in a browser', { timeout: 300_000 }, () => {
     const settings = await page.locator('.settings').textContent();
     assert.ok(settings!.includes(String(server.ports.imaps)) && settings!.includes(jansen.klantnummer) && settings!.includes('ou=se,dc=zorgmail'));
     await browser.assertAxeClean(page, 'mailbox management');
+    // Replacing the key breaks every configured client: the page asks once more.
     await page.getByRole('button', { name: 'Genereren' }).click();
+    await page.getByRole('button', { name: 'Ja, nieuwe key genereren' }).click();
     await page.getByRole('heading', { name: 'Uw nieuwe Hosted Mail Key' }).waitFor();
     await page.getByText('Deze key wordt maar één keer getoond en vervangt de vorige.').waitFor();
     newKey = (await page.locator('.secret-value').textContent())!.trim();
@@ -230,6 +237,24 @@ describe('portal and webmail in a browser', { timeout: 300_000 }, () => {
     assert.equal(await page.title(), title, 'no script changed the page');
     assert.deepEqual(browser.foreignRequests, [], 'nothing remote was loaded');
     await browser.assertAxeClean(page, 'webmail with a sanitised HTML message');
+  });
+
+  it('closes an open message with Back, and shows no mailbox that is not linked', async () => {
+    await page.goto(`${base}/mail/${jansen.mailboxId}`);
+    await page.locator('button.row').filter({ hasText: 'Re: Overleg over de uitslag' }).click();
+    await page.locator('.message-subject').filter({ hasText: 'Re: Overleg over de uitslag' }).waitFor();
+    assert.match(page.url(), /\?open=\d+$/);
+    await page.goBack();
+    await page.locator('.message-subject').waitFor({ state: 'detached' });
+    assert.doesNotMatch(page.url(), /\?open=/);
+    await page.goForward();
+    await page.locator('.message-subject').filter({ hasText: 'Re: Overleg over de uitslag' }).waitFor();
+
+    const other = await server.addMailbox('iemand@elders.nl', 'Iemand');
+    await page.goto(`${base}/mail/${other.mailboxId}`);
+    await expectHeading(page, 'Mailbox niet beschikbaar');
+    await page.goto(`${base}/mailboxes/${other.mailboxId}`);
+    await page.getByText('Deze mailbox is niet aan uw Passage ID gekoppeld.').waitFor();
   });
 
   it('signs out, signs in with password and TOTP, and serves the account and organisation pages', async () => {

@@ -7,16 +7,16 @@ import { ApiError } from '../shared/api-errors.ts';
 import { schemas } from './portal-json.ts';
 import { actorOf, signedIn } from './portal-api.ts';
 import type { PortalServices } from './portal-services.ts';
-import type { ActivationJson, ActivationRequestJson, ErrorJson, InvitedJson, InviteJson } from './wire.ts';
+import type { ActivationJson, ActivationRequestJson, ErrorJson, ErrorReason, InvitedJson, InviteJson } from './wire.ts';
 
-function forbidden(message: string): ApiError<ErrorJson> {
-  return new ApiError<ErrorJson>(403, { error: 'forbidden', message });
+function forbidden(message: string, reason: ErrorReason): ApiError<ErrorJson> {
+  return new ApiError<ErrorJson>(403, { error: 'forbidden', message, reason });
 }
 
 export const portalAdminApi: FastifyPluginAsync<{ services: PortalServices }> = async (api, { services }) => {
   const adminOnly = async (request: FastifyRequest): Promise<PassageAccount> => {
     const { account } = await signedIn(request, services);
-    if (account.role === 'user') throw forbidden('Only organisation admins and operators can do this');
+    if (account.role === 'user') throw forbidden('Only organisation admins and operators can do this', 'admins-only');
     return account;
   };
 
@@ -25,10 +25,10 @@ export const portalAdminApi: FastifyPluginAsync<{ services: PortalServices }> = 
     const { email, role } = request.body;
     let orgDomain = request.body.organisation?.trim().toLowerCase() || undefined;
     if (account.role === 'admin') {
-      if (role === 'operator') throw forbidden('Only operators can invite operators');
+      if (role === 'operator') throw forbidden('Only operators can invite operators', 'admins-only');
       const own = account.orgId === null ? null : await services.findOrganisation({ id: account.orgId });
-      if (!own) throw forbidden('Your account belongs to no organisation');
-      if (orgDomain && orgDomain !== own.domain) throw forbidden('Admins invite people to their own organisation only');
+      if (!own) throw forbidden('Your account belongs to no organisation', 'own-organisation-only');
+      if (orgDomain && orgDomain !== own.domain) throw forbidden('Admins invite people to their own organisation only', 'own-organisation-only');
       orgDomain = own.domain;
     }
     const invited = await services.passage.invite({ email, role, ...(orgDomain ? { orgDomain } : {}) }, actorOf(account, request));
@@ -43,7 +43,11 @@ export const portalAdminApi: FastifyPluginAsync<{ services: PortalServices }> = 
       const mailbox = await services.findMailbox(request.body.mailbox);
       // An admin asking about another organisation's mailbox learns no more than about a missing one.
       if (!mailbox || (account.role === 'admin' && mailbox.orgId !== account.orgId)) {
-        throw new ApiError<ErrorJson>(404, { error: 'not-found', message: `No mailbox "${request.body.mailbox}" in your organisation` });
+        throw new ApiError<ErrorJson>(404, {
+          error: 'not-found',
+          message: `No mailbox "${request.body.mailbox}" in your organisation`,
+          reason: 'mailbox-not-in-organisation',
+        });
       }
       const activation = await services.passage.issueActivation(mailbox, actorOf(account, request));
       return { klantnummer: activation.klantnummer, code: activation.code, expiresAt: activation.expiresAt.toISOString() };

@@ -186,7 +186,31 @@ export interface ActivationJson {
 
 export type ErrorCode = CommonErrorCode | 'no-session' | 'invalid-login' | 'throttled';
 
-export type ErrorJson = ErrorJsonOf<ErrorCode>;
+/** Which rule a refused step broke (the Passage ID service's reasons, and the admin pages' own): the
+ * app shows its own sentence for each, and the English `message` for any other. */
+export type ErrorReason =
+  | 'klantnummer-format'
+  | 'activation-mismatch'
+  | 'activation-used'
+  | 'already-linked'
+  | 'password-too-short'
+  | 'password-too-long'
+  | 'password-is-email'
+  | 'wrong-password'
+  | 'same-password'
+  | 'wrong-code'
+  | 'invalid-email'
+  | 'organisation-needed'
+  | 'unknown-organisation'
+  | 'account-exists'
+  | 'invitation-invalid'
+  | 'invitation-used'
+  | 'invitation-expired'
+  | 'admins-only'
+  | 'own-organisation-only'
+  | 'mailbox-not-in-organisation';
+
+export type ErrorJson = ErrorJsonOf<ErrorCode, ErrorReason>;
 
 /** Password rule shown in the form and enforced by the service. */
 export const MIN_PASSWORD_LENGTH = 12;

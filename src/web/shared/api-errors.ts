@@ -50,7 +50,7 @@ export function apiErrorHandler(app: FastifyInstance, what: string): void {
     }
     if (error instanceof UserError) {
       const [status, code] = USER_ERRORS[error.code];
-      return reply.code(status).send(body(code, error.message));
+      return reply.code(status).send({ ...body(code, error.message), ...(error.reason ? { reason: error.reason } : {}) });
     }
     if (error instanceof TemporaryError) {
       request.log.warn({ err: error }, `${what} request failed temporarily`);

@@ -30,10 +30,12 @@ export function App() {
   const [flash, setFlash] = useState<Notice | null>(null);
   const texts = useMemo(() => textsFor(language), [language]);
 
-  const navigate = useCallback((next: Route, replace = false) => {
+  /** Goes to `next`; what the last screen said goes with it unless `withNotice` says something new. */
+  const navigate = useCallback((next: Route, replace = false, withNotice: Notice | null = null) => {
     const path = pathOf(next);
-    if (path !== location.pathname) history[replace ? 'replaceState' : 'pushState'](null, '', path);
+    if (path !== location.pathname || location.search) history[replace ? 'replaceState' : 'pushState'](null, '', path);
     setRoute(next);
+    setFlash(withNotice);
   }, []);
 
   const signedIn = useCallback((current: SessionJson | null) => {
@@ -80,9 +82,9 @@ export function App() {
   const loggedIn = useCallback(
     (next: LoggedInJson) => {
       signedIn(next);
+      setFlash(null);
       const left = next.recoveryCodesLeft;
-      setFlash(next.usedRecoveryCode ? makeNotice.info(({ t }) => t.usedRecoveryCode(left)) : null);
-      if (next.usedRecoveryCode) navigate({ page: 'account' }, true);
+      if (next.usedRecoveryCode) navigate({ page: 'account' }, true, makeNotice.info(({ t }) => t.usedRecoveryCode(left)));
     },
     [navigate, signedIn],
   );
@@ -120,7 +122,7 @@ export function App() {
         content = <Webmail {...common} mailboxId={route.id} folder={route.folder} />;
         break;
       default:
-        content = <Mailboxes {...common} />;
+        content = <Mailboxes {...common} notice={flash} />;
     }
   }
 

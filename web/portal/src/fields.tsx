@@ -1,5 +1,6 @@
 // A labelled input with its hint tied to it (WCAG 1.3.1, 3.3.2): the one field shape of every form.
 import { useId, type InputHTMLAttributes } from 'react';
+import { useTexts } from './components.tsx';
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'id'> {
   label: string;
@@ -42,5 +43,33 @@ export function CopyableSecret({ value, label, onCopied }: { value: string; labe
         {label}
       </button>
     </div>
+  );
+}
+
+/** Recovery codes, shown once: listed, and copyable in one go to a password manager or a note. */
+export function RecoveryCodeList({ codes, onCopied }: { codes: string[]; onCopied: (ok: boolean) => void }) {
+  const { t } = useTexts();
+  return (
+    <>
+      <ul className="recovery-codes">
+        {codes.map((code) => (
+          <li key={code}>
+            <code>{code}</code>
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className="secondary"
+        onClick={() =>
+          void navigator.clipboard.writeText(codes.join('\n')).then(
+            () => onCopied(true),
+            () => onCopied(false),
+          )
+        }
+      >
+        {t.copy}
+      </button>
+    </>
   );
 }

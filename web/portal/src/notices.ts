@@ -22,15 +22,17 @@ export function errorNotice(error: unknown): Notice {
         return t.loginInvalid;
       case 'throttled':
       case 'rate-limited':
-        return body.retryAfter ? t.errorThrottled(dateTime(body.retryAfter)) : t.errorGeneric;
+        return body.retryAfter ? t.errorThrottled(dateTime(body.retryAfter)) : t.errorTooMany;
+      case 'too-large':
+        return t.errorTooLarge;
       case 'no-session':
         return t.errorSessionEnded;
-      // The service's sentence says exactly which rule an input broke (English only for now).
+      // Our sentence for the rule that was broken; the service's English one for a rule we have none for.
       case 'bad-input':
       case 'conflict':
       case 'not-found':
       case 'forbidden':
-        return body.message;
+        return (body.reason && t.reasons[body.reason]) || body.message;
       default:
         return t.errorGeneric;
     }

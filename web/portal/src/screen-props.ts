@@ -8,7 +8,7 @@ import type { Route } from './routes.ts';
 
 export interface ScreenProps {
   session: SessionJson;
-  navigate: (route: Route, replace?: boolean) => void;
+  navigate: (route: Route, replace?: boolean, withNotice?: Notice | null) => void;
   onSessionLost: () => void;
   /** Reloads the session (its mailboxes, recovery codes left). */
   refresh: () => Promise<void>;

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { MIN_PASSWORD_LENGTH, type SessionInfoJson } from '../../../../src/web/portal/wire.ts';
 import { api } from '../api.ts';
 import { NoticeArea, StepHeading, useTexts } from '../components.tsx';
-import { Field } from '../fields.tsx';
+import { Field, RecoveryCodeList } from '../fields.tsx';
 import { notice as makeNotice, type Notice } from '../notices.ts';
 import { useAction, type ScreenProps } from '../screen-props.ts';
 import { SecurityKeys } from './SecurityKeys.tsx';
@@ -19,6 +19,7 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
   const [sessions, setSessions] = useState<SessionInfoJson[]>([]);
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
+  const [repeat, setRepeat] = useState('');
   const [totp, setTotp] = useState('');
   const [recoveryCodes, setRecoveryCodes] = useState<string[] | null>(null);
   const { busy, notice, setNotice, run } = useAction(onSessionLost);
@@ -32,10 +33,12 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
     event.preventDefault();
     if (busy) return;
     if (next.length < MIN_PASSWORD_LENGTH) return setNotice(makeNotice.error(({ t }) => t.passwordTooShort(MIN_PASSWORD_LENGTH)));
+    if (next !== repeat) return setNotice(makeNotice.error(({ t }) => t.passwordMismatch));
     void run(async () => {
       await api.changePassword(current, next);
       setCurrent('');
       setNext('');
+      setRepeat('');
       await loadSessions();
       return makeNotice.success(({ t }) => t.passwordChanged);
     });
@@ -63,7 +66,8 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
           {sessions.map((item) => (
             <li key={item.id}>
               <span>
-                {item.userAgent || item.remoteAddress} — {t.sessionStarted(dateTime(item.createdAt))}, {t.sessionLastSeen(dateTime(item.lastSeenAt))}
+                {item.userAgent || '?'} ({t.sessionFrom(item.remoteAddress)}) — {t.sessionStarted(dateTime(item.createdAt))},{' '}
+                {t.sessionLastSeen(dateTime(item.lastSeenAt))}
                 {item.current && <strong> ({t.thisSession})</strong>}
               </span>
               {!item.current && (
@@ -73,6 +77,7 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
                   onClick={() => !busy && void run(async () => (await api.revokeSession(item.id), await loadSessions()))}
                 >
                   {t.signOutSession}
+                  <span className="visually-hidden">: {t.sessionStarted(dateTime(item.createdAt))}</span>
                 </button>
               )}
             </li>
@@ -102,6 +107,7 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
             onChange={setNext}
             required
           />
+          <Field label={t.repeatPassword} type="password" name="repeat-password" autoComplete="new-password" value={repeat} onChange={setRepeat} required />
           <div className="actions">
             <button type="submit" className="primary" aria-disabled={busy}>
               {t.changePassword}
@@ -116,13 +122,7 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
         {recoveryCodes ? (
           <>
             <p className="warning">{t.recoveryExplain}</p>
-            <ul className="recovery-codes">
-              {recoveryCodes.map((code) => (
-                <li key={code}>
-                  <code>{code}</code>
-                </li>
-              ))}
-            </ul>
+            <RecoveryCodeList codes={recoveryCodes} onCopied={(ok) => setNotice(ok ? makeNotice.success(({ t }) => t.copied) : makeNotice.error(({ t }) => t.copyFailed))} />
           </>
         ) : (
           <form onSubmit={newCodes} noValidate className="narrow">

@@ -39,6 +39,14 @@ export function Admin({ session, onSessionLost }: ScreenProps) {
     void run(async () => setActivation(await api.issueActivation(mailbox.trim())));
   }
 
+  if (session.account.role === 'user') {
+    return (
+      <>
+        <StepHeading>{t.adminHeading}</StepHeading>
+        <p role="alert">{t.reasons['admins-only']}</p>
+      </>
+    );
+  }
   return (
     <>
       <StepHeading>{t.adminHeading}</StepHeading>

@@ -5,7 +5,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { MIN_PASSWORD_LENGTH, type InvitationJson, type SessionJson } from '../../../../src/web/portal/wire.ts';
 import { api } from '../api.ts';
 import { NoticeArea, StepHeading, useTexts } from '../components.tsx';
-import { Field } from '../fields.tsx';
+import { Field, RecoveryCodeList } from '../fields.tsx';
 import { notice as makeNotice } from '../notices.ts';
 import type { Route } from '../routes.ts';
 import { useAction } from '../screen-props.ts';
@@ -50,6 +50,11 @@ export function Invite({ onCreated, navigate }: Props) {
       <>
         <StepHeading>{t.inviteHeading}</StepHeading>
         <p role="alert">{t.inviteInvalid}</p>
+        <p>
+          <a href="/login" onClick={(event) => (event.preventDefault(), navigate({ page: 'login' }))}>
+            {t.toSignIn}
+          </a>
+        </p>
       </>
     );
   if (created)
@@ -57,13 +62,7 @@ export function Invite({ onCreated, navigate }: Props) {
       <>
         <StepHeading key="recovery">{t.recoveryHeading}</StepHeading>
         <p>{t.recoveryExplain}</p>
-        <ul className="recovery-codes">
-          {created.recoveryCodes.map((recovery) => (
-            <li key={recovery}>
-              <code>{recovery}</code>
-            </li>
-          ))}
-        </ul>
+        <RecoveryCodeList codes={created.recoveryCodes} onCopied={() => undefined} />
         <div className="actions">
           <button
             type="button"
@@ -83,7 +82,7 @@ export function Invite({ onCreated, navigate }: Props) {
     <>
       <StepHeading>{t.inviteHeading}</StepHeading>
       <p>{t.inviteFor(invitation.email, invitation.organisation?.name ?? null)}</p>
-      <p className="hint">{dateTime(invitation.expiresAt)}</p>
+      <p className="hint">{t.validUntil(dateTime(invitation.expiresAt))}</p>
       <NoticeArea notice={notice} />
       <form onSubmit={submit} noValidate className="narrow">
         {/* Password managers file the new password under the account's name. */}

@@ -14,6 +14,8 @@ export function MailboxDetail({ session, id, navigate, onSessionLost, refresh }:
   const mailbox = session.mailboxes.find((candidate) => candidate.id === id);
   const [settings, setSettings] = useState<ClientSettingsJson | null>(null);
   const [key, setKey] = useState<HostedMailKeyJson | null>(null);
+  /** Both steps cannot be taken back, so each asks once more. */
+  const [confirming, setConfirming] = useState<'generate' | 'unlink' | null>(null);
   const { busy, notice, setNotice, run } = useAction(onSessionLost);
 
   useEffect(() => {
@@ -24,18 +26,23 @@ export function MailboxDetail({ session, id, navigate, onSessionLost, refresh }:
     return (
       <>
         <StepHeading>{t.keyHeading}</StepHeading>
-        <p role="alert">{t.noMailboxes}</p>
+        <p role="alert">{t.notLinked}</p>
         <BackLink navigate={navigate} />
       </>
     );
   }
 
-  const generate = () => void run(async () => setKey(await api.generateKey(mailbox.id)));
+  const generate = () =>
+    void run(async () => {
+      setConfirming(null);
+      setKey(await api.generateKey(mailbox.id));
+    });
   const unlink = () =>
     void run(async () => {
       await api.unlink(mailbox.id);
       await refresh();
-      navigate({ page: 'mailboxes' });
+      const { address } = mailbox;
+      navigate({ page: 'mailboxes' }, false, makeNotice.success(({ t }) => t.unlinked(address)));
     });
 
   return (
@@ -60,17 +67,40 @@ export function MailboxDetail({ session, id, navigate, onSessionLost, refresh }:
         <>
           <p className="warning">{t.keyWarning}</p>
           <div className="actions">
-            <button type="button" className="primary" aria-disabled={busy} onClick={() => !busy && generate()}>
-              {t.generate}
-            </button>
+            {confirming === 'generate' ? (
+              <>
+                <button type="button" className="primary" aria-disabled={busy} onClick={() => !busy && generate()}>
+                  {t.confirmGenerate}
+                </button>
+                <button type="button" className="secondary" onClick={() => setConfirming(null)}>
+                  {t.cancel}
+                </button>
+              </>
+            ) : (
+              <button type="button" className="primary" onClick={() => setConfirming('generate')}>
+                {t.generate}
+              </button>
+            )}
           </div>
         </>
       )}
       {settings && <SettingsSummary settings={settings} mailboxId={mailbox.id} />}
       <div className="secondary-actions">
-        <button type="button" className="link-button" aria-disabled={busy} onClick={() => !busy && unlink()}>
-          {t.unlink}
-        </button>
+        {confirming === 'unlink' ? (
+          <div className="confirm">
+            <p className="warning">{t.unlinkQuestion}</p>
+            <button type="button" className="secondary" aria-disabled={busy} onClick={() => !busy && unlink()}>
+              {t.confirmUnlink}
+            </button>{' '}
+            <button type="button" className="link-button" onClick={() => setConfirming(null)}>
+              {t.cancel}
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="link-button" onClick={() => setConfirming('unlink')}>
+            {t.unlink}
+          </button>
+        )}
       </div>
     </>
   );
@@ -115,7 +145,7 @@ function SettingsSummary({ settings, mailboxId }: { settings: ClientSettingsJson
       <div className="settings-grid">
         {settings.incoming.imap && server(t.incomingImap, settings.incoming.imap, login)}
         {settings.outgoing.smtps && server(t.outgoing, settings.outgoing.smtps, login)}
-        {settings.outgoing.submission && server(t.outgoing, settings.outgoing.submission, login)}
+        {settings.outgoing.submission && server(t.outgoingAlternative, settings.outgoing.submission, login)}
         {settings.incoming.pop3 && server(t.incomingPop3, settings.incoming.pop3, login)}
         {settings.addressBook &&
           server(t.addressBook, settings.addressBook, [

@@ -4,10 +4,10 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
 import { NoticeArea, StepHeading, useTexts } from '../components.tsx';
 import { Field } from '../fields.tsx';
-import { notice as makeNotice } from '../notices.ts';
+import { notice as makeNotice, type Notice } from '../notices.ts';
 import { useAction, type ScreenProps } from '../screen-props.ts';
 
-export function Mailboxes({ session, navigate, onSessionLost, refresh }: ScreenProps) {
+export function Mailboxes({ session, navigate, onSessionLost, refresh, notice: initial }: ScreenProps & { notice: Notice | null }) {
   const { t } = useTexts();
   const [klantnummer, setKlantnummer] = useState('');
   const [code, setCode] = useState('');
@@ -29,7 +29,7 @@ export function Mailboxes({ session, navigate, onSessionLost, refresh }: ScreenP
   return (
     <>
       <StepHeading>{t.mailboxesHeading}</StepHeading>
-      <NoticeArea notice={notice} />
+      <NoticeArea notice={notice ?? initial} />
       {session.mailboxes.length === 0 ? (
         <p>{t.noMailboxes}</p>
       ) : (
