@@ -178,6 +178,9 @@ describe('portal API', { timeout: 120_000 }, () => {
     });
     assert.equal(invited.status, 200, invited.text);
     assert.match(invited.json.url, /\/invite#[A-Za-z0-9_-]{20,}$/);
+    // A browser that still holds a session opens the link: its token is sent instead of "1", and works.
+    const opened = await signedIn<InvitationJson>('POST', '/invitation', { json: { token: new URL(invited.json.url).hash.slice(1) } });
+    assert.equal(opened.status, 200, opened.text);
     const unknownOrg = await signedIn<ErrorJson>('POST', '/invitations', { json: { email: 'x@nergens.nl', role: 'user', organisation: 'nergens.nl' } });
     assert.ok(unknownOrg.status >= 400 && unknownOrg.status < 500, unknownOrg.text);
     const activation = await signedIn<{ klantnummer: string; code: string }>('POST', '/activations', { json: { mailbox: assistent.address } });

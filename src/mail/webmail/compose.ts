@@ -7,19 +7,12 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Mailbox } from '../../identity/types.ts';
 import { MOBILE_HEADER, SECURE_HEADER } from '../../secure/secure-send.ts';
 import { UserError } from '../../errors.ts';
-import type { ComposeAddress, UploadedFile } from './types.ts';
+import type { ComposeAddress, ComposeInput, UploadedFile } from './types.ts';
 
-export interface ComposedMessage {
-  to: ComposeAddress[];
-  cc: ComposeAddress[];
-  bcc: ComposeAddress[];
-  subject: string;
-  text?: string;
-  html?: string;
-  inReplyTo?: string;
-  references?: string[];
+/** What a message is built from: the compose form's fields with its files already read. */
+export type ComposedMessage = Pick<ComposeInput, 'to' | 'cc' | 'bcc' | 'subject' | 'text' | 'html' | 'inReplyTo' | 'references'> & {
   attachments: UploadedFile[];
-}
+};
 
 export interface BuiltMessage {
   messageId: string;

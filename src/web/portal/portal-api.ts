@@ -6,15 +6,23 @@ import fastifyCookie from '@fastify/cookie';
 import QRCode from 'qrcode';
 import type { PassageAccount } from '../../identity/passage-types.ts';
 import { apiErrorHandler, apiNotFoundHandler, ApiError } from '../shared/api-errors.ts';
-import { requestContext, requireCsrfHeader } from '../shared/request.ts';
+import { requestContext } from '../shared/request.ts';
 import { accountJson, mailboxJson, schemas, sessionInfoJson } from './portal-json.ts';
-import { checkCsrf, clearSessionCookie, csrfTokenOf, noSession, sessionToken, setSessionCookie, type SignedIn } from './portal-session.ts';
+import {
+  checkCsrf,
+  clearSessionCookie,
+  csrfTokenOf,
+  noSession,
+  requirePreSessionHeader,
+  sessionToken,
+  setSessionCookie,
+  type SignedIn,
+} from './portal-session.ts';
 import type { PortalServices } from './portal-services.ts';
 import { portalMailboxApi } from './portal-mailbox-api.ts';
 import { portalAdminApi } from './portal-admin-api.ts';
 import { portalWebauthnApi } from './portal-webauthn-api.ts';
 import {
-  CSRF_HEADER,
   type AcceptInvitationJson,
   type AccountCreatedJson,
   type ErrorJson,
@@ -82,9 +90,8 @@ export const portalApi: FastifyPluginAsync<{ services: PortalServices }> = async
     return sessionJson(account, token);
   });
 
-  // Before a session exists there is no token to check: a fixed header a cross-site form cannot send.
   api.post<{ Body: LoginJson }>('/login', { bodyLimit: 16_384, schema: { body: schemas.login } }, async (request, reply): Promise<LoggedInJson> => {
-    requireCsrfHeader(request, CSRF_HEADER);
+    requirePreSessionHeader(request);
     const result = await passage.login(request.body, clientOf(request));
     if (!result.ok) {
       if (result.reason === 'throttled') {
@@ -111,7 +118,7 @@ export const portalApi: FastifyPluginAsync<{ services: PortalServices }> = async
   });
 
   api.post<{ Body: { token: string } }>('/invitation', { bodyLimit: 1024, schema: { body: schemas.invitationToken } }, async (request): Promise<InvitationJson> => {
-    requireCsrfHeader(request, CSRF_HEADER);
+    requirePreSessionHeader(request);
     const invitation = await passage.inspectInvitation(request.body.token);
     return {
       email: invitation.email,
@@ -126,7 +133,7 @@ export const portalApi: FastifyPluginAsync<{ services: PortalServices }> = async
     '/invitation/accept',
     { bodyLimit: 4096, schema: { body: schemas.acceptInvitation } },
     async (request, reply): Promise<AccountCreatedJson> => {
-      requireCsrfHeader(request, CSRF_HEADER);
+      requirePreSessionHeader(request);
       const { token, password, code } = request.body;
       const created = await passage.acceptInvitation({ token, password, totpCode: code }, clientOf(request));
       setSessionCookie(reply, created.session.token, created.session.expiresAt);

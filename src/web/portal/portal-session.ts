@@ -47,3 +47,11 @@ export function checkCsrf(request: FastifyRequest, token: string): void {
 export function noSession(): ApiError<ErrorJson> {
   return new ApiError<ErrorJson>(401, { error: 'no-session', message: 'Sign in first' });
 }
+
+/** The steps before a session (sign-in, an invitation): no token to check yet, so the header only has to
+ * be there — a cross-site form cannot send one. A page that still holds an old session's token may send that. */
+export function requirePreSessionHeader(request: FastifyRequest): void {
+  const sent = request.headers[CSRF_HEADER];
+  if (typeof sent === 'string' && sent.length > 0) return;
+  throw new ApiError<ErrorJson>(403, { error: 'csrf', message: `Send the header ${CSRF_HEADER}: 1` });
+}

@@ -3,12 +3,11 @@
 // Passage ID service checks their answers, keeps the challenges and audits every change.
 import type { FastifyPluginAsync } from 'fastify';
 import type { WebauthnCredentialInfo } from '../../identity/passage-types.ts';
-import { requireCsrfHeader } from '../shared/request.ts';
 import { schemas } from './portal-json.ts';
 import { actorOf, clientOf, positiveId, signedIn } from './portal-api.ts';
 import type { PortalServices } from './portal-services.ts';
+import { requirePreSessionHeader } from './portal-session.ts';
 import {
-  CSRF_HEADER,
   type WebauthnCredentialJson,
   type WebauthnLoginOptionsJson,
   type WebauthnLoginOptionsRequestJson,
@@ -36,7 +35,7 @@ export const portalWebauthnApi: FastifyPluginAsync<{ services: PortalServices }>
     '/login/webauthn/options',
     { bodyLimit: 1024, schema: { body: schemas.webauthnLoginOptions } },
     async (request): Promise<WebauthnLoginOptionsJson> => {
-      requireCsrfHeader(request, CSRF_HEADER);
+      requirePreSessionHeader(request);
       return passage.webauthnSignInOptions(request.body.email);
     },
   );

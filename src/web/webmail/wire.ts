@@ -33,6 +33,7 @@
 // named `attachments`; everything together may not exceed MailboxJson.maxMessageBytes (413 with a
 // reason otherwise). Errors are ErrorJson with a 4xx/5xx status.
 import type { CodeChannel } from '../../secure/types.ts';
+import type { Route } from '../../secure/secure-send.ts';
 import type { CommonErrorCode, ErrorJsonOf, TooLargeReason } from '../shared/wire.ts';
 
 export type { CodeChannel, TooLargeReason };
@@ -208,21 +209,11 @@ export interface ComposeJson {
   draftUid?: number;
 }
 
-export type Route = 'inside' | 'community-partner' | 'viewer' | 'ordinary';
+export type { Route };
 
-/** `POST …/send`, 200: sent. A refused recipient refuses the whole send (403 forbidden, the reason in `message`). */
-export interface SentJson {
-  messageId: string;
-  queueId: string;
-  routes: Array<{ recipient: string; route: Route; channel?: CodeChannel; reason: string }>;
-  /** The copy in Sent. */
-  sent: { folderId: number; uid: number } | null;
-}
-
-export interface DraftSavedJson {
-  folderId: number;
-  uid: number;
-}
+/** `POST …/send`, 200: sent. A refused recipient refuses the whole send (403 forbidden, the reason in
+ * `message`). `sent` is the copy in Sent. */
+export type { SendOutcome as SentJson, DraftSaved as DraftSavedJson } from '../../mail/webmail/types.ts';
 
 /** `GET …/drafts/:uid`: the compose form as saved. Keep its files by listing them in
  * `storedAttachments` (`{ folderId: <Drafts>, uid, part }`) when saving or sending again. */
