@@ -633,6 +633,17 @@ export class PassageService {
     }));
   }
 
+  /** Off-boarding (SPEC R22 "account closing"): a disabled Passage ID cannot sign in and its sessions
+   * end at once; enabling it again restores it as it was (links, keys, recovery codes). */
+  async setDisabled(email: string, disabled: boolean, by: Actor): Promise<PassageAccount> {
+    const account = await this.#store.passage.findAccount({ email: email.trim().toLowerCase() });
+    if (!account) throw new UserError('NONEXISTENT', `No Passage ID for ${email}`);
+    await this.#store.passage.setDisabled(account.id, disabled ? this.#now() : null, [
+      { ...actorOf(by), action: disabled ? 'passage.account.disable' : 'passage.account.enable', detail: { email: account.email } },
+    ]);
+    return publicAccount(account);
+  }
+
   async findAccount(email: string): Promise<PassageAccount | null> {
     const account = await this.#store.passage.findAccount({ email: email.trim().toLowerCase() });
     return account && publicAccount(account);

@@ -481,6 +481,9 @@ export interface PassageRepository {
   touchSession(id: number, at: Date): Promise<void>;
   /** The account's sessions, most recently seen first. */
   listSessions(accountId: number): Promise<PassageSessionRecord[]>;
+  /** Disables the account (ending all its sessions) or, with null, enables it again, with its audit
+   * records, in one transaction; returns the sessions that ended. */
+  setDisabled(accountId: number, disabledAt: Date | null, audit: AuditEntry[]): Promise<number>;
   /** Ends sessions of the account — the given ones, or all but `allExcept` — with the audit records
    * `audit` derives from how many ended, in one transaction; returns how many ended. */
   deleteSessions(

@@ -161,4 +161,16 @@ describe('zorgpost passage and mailbox activation', () => {
     const text = await runCli([...data, 'passage', 'list']);
     assert.match(text.stdout, /^dokter@delinde\.nl +user +delinde\.nl +created \d{4}-\d\d-\d\d +1 mailbox\n$/);
   });
+
+  it('disables a Passage ID and enables it again', async () => {
+    const off = await runCli([...data, 'passage', 'disable', '--email', 'Dokter@delinde.nl']);
+    assert.equal(off.code, 0, off.stderr);
+    assert.match(off.stdout, /dokter@delinde\.nl is disabled; its sessions have ended/);
+    assert.match((await runCli([...data, 'passage', 'list'])).stdout, /\(disabled\)\n$/);
+    const on = await runCliJson<{ email: string; disabled: boolean }>([...data, 'passage', 'enable', '--email', 'dokter@delinde.nl']);
+    assert.deepEqual(on, { email: 'dokter@delinde.nl', disabled: false });
+    const unknown = await runCli([...data, 'passage', 'disable', '--email', 'niemand@delinde.nl']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /No Passage ID for niemand@delinde\.nl/);
+  });
 });

@@ -622,6 +622,24 @@ describe('account security', () => {
     );
   });
 
+  it('disables an account (no sign-in, sessions end at once) and enables it again', async () => {
+    const a = remember(await createAccount(fixture, passage, 'vertrokken@delinde.nl', 'user', 'delinde.nl'));
+    assert.ok(await passage.authenticate(a.sessionToken));
+    await passage.setDisabled('Vertrokken@delinde.nl', true, { actor: 'cli:test' });
+    assert.equal(await passage.authenticate(a.sessionToken), null, 'the open session ended');
+    const refused = await passage.login({ email: a.account.email, password: a.password, code: totp(a.secret, fixture.clock.now) }, freshClient());
+    assert.deepEqual(refused, { ok: false, reason: 'invalid' });
+    assert.equal((await passage.listAccounts()).find((x) => x.email === a.account.email)?.disabledAt instanceof Date, true);
+    fixture.clock.advance(30_000);
+    await passage.setDisabled(a.account.email, false, { actor: 'cli:test' });
+    const back = await passage.login({ email: a.account.email, password: a.password, code: totp(a.secret, fixture.clock.now) }, freshClient());
+    assert.ok(back.ok, 'enabled again, the same password and TOTP work');
+    secrets.add(back.session.token);
+    const actions = (await fixture.store.audit.list({ limit: 100_000 })).map((r) => r.action);
+    assert.ok(actions.includes('passage.account.disable') && actions.includes('passage.account.enable'));
+    await assert.rejects(passage.setDisabled('niemand@delinde.nl', true, { actor: 'cli:test' }), /No Passage ID/);
+  });
+
   it('lists accounts and finds one by address for the CLI', async () => {
     const list = await passage.listAccounts();
     const dokter = list.find((a) => a.email === 'dokter@delinde.nl');

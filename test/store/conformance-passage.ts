@@ -180,6 +180,17 @@ export function passageConformance(getStore: () => Store): void {
       );
     });
 
+    it('disables an account, ending its sessions, and enables it again', async () => {
+      const a = (await store.passage.findAccount({ email: 'a@passage.test' }))!;
+      await store.passage.insertSession({ ...session('s-7', 5), accountId: a.id }, () => [], at(0));
+      assert.equal(await store.passage.setDisabled(a.id, at(6), [{ actor: 'x', action: 'conformance.disable' }]), 1);
+      assert.equal((await store.passage.findAccount({ id: a.id }))?.disabledAt?.getTime(), at(6).getTime());
+      assert.deepEqual(await store.passage.listSessions(a.id), []);
+      assert.equal(await store.passage.setDisabled(a.id, null, [{ actor: 'x', action: 'conformance.enable' }]), 0);
+      assert.equal((await store.passage.findAccount({ id: a.id }))?.disabledAt, null);
+      assert.equal((await store.audit.list({ action: 'conformance.disable' })).length, 1);
+    });
+
     it('links a mailbox to several accounts and an account to several mailboxes, with single-use activation codes', async () => {
       const a = (await store.passage.findAccount({ email: 'a@passage.test' }))!;
       const inv = await invite('inv-b', 'b@passage.test');

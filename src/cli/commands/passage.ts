@@ -69,6 +69,20 @@ export function registerPassage(program: Command): void {
         );
       }),
     );
+
+  // Off-boarding: someone who leaves the practice loses portal and webmail access at once.
+  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+    passage
+      .command(name)
+      .description(disabled ? 'disable a Passage ID: no sign-in, its sessions end at once' : 'enable a disabled Passage ID again')
+      .requiredOption('--email <address>', 'the Passage ID')
+      .action((opts: { email: string }, command: Command) =>
+        withServices(command, async ({ passage: service }, options) => {
+          const account = await service.setDisabled(opts.email, disabled, cliActor());
+          output(options, { email: account.email, disabled }, `Passage ID ${account.email} is ${disabled ? 'disabled; its sessions have ended' : 'enabled again'}.`);
+        }),
+      );
+  }
 }
 
 function inviteRole(opts: { org?: string; admin?: boolean }): PassageRole {

@@ -308,6 +308,21 @@ export function createPassageRepository(ctx: SqlContext): PassageRepository {
       return rows.map(toSession);
     },
 
+    async setDisabled(accountId, disabledAt, audit) {
+      return ctx.write(async (trx) => {
+        await trx
+          .updateTable('passage_accounts')
+          .set({ disabled_at: disabledAt ? disabledAt.getTime() : null })
+          .where('id', '=', accountId)
+          .execute();
+        const ended = disabledAt
+          ? Number((await trx.deleteFrom('passage_sessions').where('account_id', '=', accountId).executeTakeFirst()).numDeletedRows)
+          : 0;
+        for (const entry of audit) await appendAuditRecord(trx, entry);
+        return ended;
+      });
+    },
+
     async deleteSessions(accountId, which, audit) {
       if ('ids' in which && which.ids.length === 0) return 0;
       return ctx.write(async (trx) => {
