@@ -304,7 +304,11 @@ describe('portal and webmail in a browser', { timeout: 300_000 }, () => {
     // delinde.nl has the default install type viewer-06-controle: Viewer by default, SMS when a number is given.
     await page.locator('.class-viewer').filter({ hasText: 'patient@voorbeeld.example' }).waitFor();
     assert.equal(await page.getByLabel('Beveiligd verzenden via de Viewer').isChecked(), true);
+    // A number that is none: refused in the page's language, and the send is held back.
+    await page.getByLabel('Mobiel nummer van patient@voorbeeld.example').fill('123');
+    await page.locator('.recipient-classes').getByText('Dit mobiele nummer is niet geldig.').waitFor();
     await page.getByLabel('Mobiel nummer van patient@voorbeeld.example').fill('06 1234 5678');
+    await page.locator('.recipient-classes').getByText('Dit mobiele nummer is niet geldig.').waitFor({ state: 'detached' });
     await page.getByLabel('Onderwerp').fill('Uw uitslag');
     await page.getByLabel('Bericht', { exact: true }).fill('Beste mevrouw De Vries, uw uitslag is binnen.');
     await page.getByRole('button', { name: 'Concept opslaan' }).click();

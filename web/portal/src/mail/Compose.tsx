@@ -10,8 +10,10 @@ import type {
   DirectoryMatchJson,
   DraftJson,
   MailboxJson,
+  RecipientCheckJson,
   RecipientChecksJson,
 } from '../../../../src/web/webmail/wire.ts';
+import type { MailTexts } from './mail-texts.ts';
 import { AttachmentPicker } from '../../../shared/components.tsx';
 import { NoticeArea, useTexts } from '../components.tsx';
 import { notice as makeNotice, type Notice } from '../notices.ts';
@@ -203,7 +205,7 @@ export function Compose({ api, mailbox, start, onDone, onSaved, onError }: Props
           {checks.recipients.map((r) => (
             <li key={r.address} className={`class-${r.class}${r.refused ? ' refused' : ''}`}>
               <span className="recipient-address">{r.address}</span> <span className="class-badge">{m.recipientClasses[r.class]}</span>
-              {(r.refused || r.class === 'invalid') && <span className="hint"> — {r.reason}</span>}
+              {(r.refused || r.class === 'invalid') && <span className="hint"> — {recipientProblem(r, checks, mobiles[r.address]?.trim() ?? '', m)}</span>}
             </li>
           ))}
         </ul>
@@ -271,6 +273,17 @@ export function Compose({ api, mailbox, start, onDone, onSaved, onError }: Props
       </div>
     </form>
   );
+}
+
+/** Why a recipient cannot be reached as chosen, in the reader's language (the routing service's
+ * English reason for a case this does not know). */
+function recipientProblem(r: RecipientCheckJson, checks: RecipientChecksJson, typedMobile: string, m: MailTexts): string {
+  if (r.class === 'invalid') return m.problems.invalid;
+  if (r.class === 'community') return m.problems.noMailbox;
+  if (r.class === 'unsafe') return checks.secureAvailable ? m.problems.secureRequired : m.problems.noViewer;
+  // A Viewer recipient is refused only over its mobile number: the one typed is wrong, or one is required.
+  if (typedMobile) return m.problems.mobileInvalid;
+  return checks.mobile === 'required' ? m.problems.mobileRequired : r.reason;
 }
 
 /** An address line with completion from the directory for the address being typed (after the last comma). */
