@@ -1,6 +1,8 @@
 // A labelled input with its hint tied to it (WCAG 1.3.1, 3.3.2): the one field shape of every form.
 import { useId, type InputHTMLAttributes } from 'react';
+import { MIN_PASSWORD_LENGTH } from '../../../src/web/portal/wire.ts';
 import { useTexts } from './components.tsx';
+import { notice as makeNotice, type Notice } from './notices.ts';
 
 interface FieldProps extends Omit<InputHTMLAttributes<HTMLInputElement>, 'onChange' | 'id'> {
   label: string;
@@ -72,4 +74,33 @@ export function RecoveryCodeList({ codes, onCopied }: { codes: string[]; onCopie
       </button>
     </>
   );
+}
+
+/** Choosing a new password (an invitation, a password change): the account's name for password
+ * managers, the password with its rule, and the repeat. */
+export function NewPasswordFields(props: { email: string; password: string; repeat: string; onPassword: (value: string) => void; onRepeat: (value: string) => void }) {
+  const { t } = useTexts();
+  return (
+    <>
+      <input type="email" name="username" autoComplete="username" value={props.email} readOnly hidden />
+      <Field
+        label={t.newPassword}
+        hint={t.passwordRule(MIN_PASSWORD_LENGTH)}
+        type="password"
+        name="new-password"
+        autoComplete="new-password"
+        value={props.password}
+        onChange={props.onPassword}
+        required
+      />
+      <Field label={t.repeatPassword} type="password" name="repeat-password" autoComplete="new-password" value={props.repeat} onChange={props.onRepeat} required />
+    </>
+  );
+}
+
+/** What is wrong with a new password before it is sent (the server checks again), or null. */
+export function newPasswordProblem(password: string, repeat: string): Notice | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return makeNotice.error(({ t }) => t.passwordTooShort(MIN_PASSWORD_LENGTH));
+  if (password !== repeat) return makeNotice.error(({ t }) => t.passwordMismatch);
+  return null;
 }

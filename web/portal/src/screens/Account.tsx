@@ -1,10 +1,10 @@
 // The Passage ID's own security (SPEC R1): password change, the sessions with sign-out per session
 // and everywhere, new recovery codes, and security keys / passkeys (SecurityKeys.tsx).
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { MIN_PASSWORD_LENGTH, type SessionInfoJson } from '../../../../src/web/portal/wire.ts';
+import type { SessionInfoJson } from '../../../../src/web/portal/wire.ts';
 import { api } from '../api.ts';
 import { NoticeArea, StepHeading, useTexts } from '../components.tsx';
-import { Field, RecoveryCodeList } from '../fields.tsx';
+import { Field, NewPasswordFields, RecoveryCodeList, newPasswordProblem } from '../fields.tsx';
 import { notice as makeNotice, type Notice } from '../notices.ts';
 import { useAction, type ScreenProps } from '../screen-props.ts';
 import { SecurityKeys } from './SecurityKeys.tsx';
@@ -32,8 +32,8 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
   function changePassword(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
-    if (next.length < MIN_PASSWORD_LENGTH) return setNotice(makeNotice.error(({ t }) => t.passwordTooShort(MIN_PASSWORD_LENGTH)));
-    if (next !== repeat) return setNotice(makeNotice.error(({ t }) => t.passwordMismatch));
+    const problem = newPasswordProblem(next, repeat);
+    if (problem) return setNotice(problem);
     void run(async () => {
       await api.changePassword(current, next);
       setCurrent('');
@@ -95,19 +95,8 @@ export function Account({ session, notice: initial, onSessionLost, onSignedOut, 
       <section aria-labelledby="password-heading">
         <h2 id="password-heading">{t.changePasswordHeading}</h2>
         <form onSubmit={changePassword} noValidate className="narrow">
-          <input type="email" name="username" autoComplete="username" value={session.account.email} readOnly hidden />
           <Field label={t.currentPassword} type="password" name="current-password" autoComplete="current-password" value={current} onChange={setCurrent} required />
-          <Field
-            label={t.newPassword}
-            hint={t.passwordRule(MIN_PASSWORD_LENGTH)}
-            type="password"
-            name="new-password"
-            autoComplete="new-password"
-            value={next}
-            onChange={setNext}
-            required
-          />
-          <Field label={t.repeatPassword} type="password" name="repeat-password" autoComplete="new-password" value={repeat} onChange={setRepeat} required />
+          <NewPasswordFields email={session.account.email} password={next} repeat={repeat} onPassword={setNext} onRepeat={setRepeat} />
           <div className="actions">
             <button type="submit" className="primary" aria-disabled={busy}>
               {t.changePassword}

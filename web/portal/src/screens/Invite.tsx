@@ -2,10 +2,10 @@
 // so it never reaches a server log or a Referer. The invitee chooses a password, enrols TOTP with
 // the QR code or the key, proves it with a code, and sees the recovery codes once.
 import { useEffect, useState, type FormEvent } from 'react';
-import { MIN_PASSWORD_LENGTH, type InvitationJson, type SessionJson } from '../../../../src/web/portal/wire.ts';
+import type { InvitationJson, SessionJson } from '../../../../src/web/portal/wire.ts';
 import { api } from '../api.ts';
 import { NoticeArea, StepHeading, useTexts } from '../components.tsx';
-import { Field, RecoveryCodeList } from '../fields.tsx';
+import { Field, NewPasswordFields, RecoveryCodeList, newPasswordProblem } from '../fields.tsx';
 import { notice as makeNotice } from '../notices.ts';
 import type { Route } from '../routes.ts';
 import { useAction } from '../screen-props.ts';
@@ -35,8 +35,8 @@ export function Invite({ onCreated, navigate }: Props) {
   function submit(event: FormEvent) {
     event.preventDefault();
     if (busy) return;
-    if (password.length < MIN_PASSWORD_LENGTH) return setNotice(makeNotice.error(({ t }) => t.passwordTooShort(MIN_PASSWORD_LENGTH)));
-    if (password !== repeat) return setNotice(makeNotice.error(({ t }) => t.passwordMismatch));
+    const problem = newPasswordProblem(password, repeat);
+    if (problem) return setNotice(problem);
     if (!code.trim()) return setNotice(makeNotice.error(({ t }) => t.fillAll));
     void run(async () => {
       const result = await api.acceptInvitation(token, password, code.trim());
@@ -85,19 +85,7 @@ export function Invite({ onCreated, navigate }: Props) {
       <p className="hint">{t.validUntil(dateTime(invitation.expiresAt))}</p>
       <NoticeArea notice={notice} />
       <form onSubmit={submit} noValidate className="narrow">
-        {/* Password managers file the new password under the account's name. */}
-        <input type="email" name="username" autoComplete="username" value={invitation.email} readOnly hidden />
-        <Field
-          label={t.newPassword}
-          hint={t.passwordRule(MIN_PASSWORD_LENGTH)}
-          type="password"
-          name="new-password"
-          autoComplete="new-password"
-          value={password}
-          onChange={setPassword}
-          required
-        />
-        <Field label={t.repeatPassword} type="password" name="repeat-password" autoComplete="new-password" value={repeat} onChange={setRepeat} required />
+        <NewPasswordFields email={invitation.email} password={password} repeat={repeat} onPassword={setPassword} onRepeat={setRepeat} />
         <h2>{t.totpHeading}</h2>
         <p>{t.totpExplain}</p>
         <img className="qr" alt={t.totpQrAlt} src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(invitation.totp.qrSvg)}`} />
